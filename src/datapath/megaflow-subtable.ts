@@ -1,0 +1,244 @@
+/*
+ * One megaflow subtable: every flow of one mask (OVS's sw_flow_mask + its flows, or a dpcls
+ * subtable). Only the mask's non-zero datapath words are hashed and stored (compressed, like
+ * a miniflow). Flows live in an open-addressing robin-hood hash table over one Int32Array:
+ * slot = [hash, id + 1 (0 = empty), masked word 0 .. n-1]. Lookups stop early on a miss
+ * (robin-hood order); deletion shifts the cluster back, so there are no tombstones.
+ */
+import { DP_KEY_WORDS, FLOW_WORDS } from '../flow/layout.js';
+import { hashAdd, hashFinish } from '../flow/hash.js';
+
+/** Basis of the subtable key hash. */
+const SUBTABLE_BASIS = 0x2d358dcc;
+const MIN_CAPACITY = 8;
+
+export class MegaflowSubtable {
+  /** The full mask (FLOW_WORDS words; words at or past DP_KEY_WORDS are zero). */
+  readonly mask: Uint32Array;
+  /** Positions of the mask's non-zero words, and those mask words. */
+  readonly idx: Uint8Array;
+  readonly maskWords: Int32Array;
+  readonly n: number;
+  /** Words per slot: hash, id + 1, then n masked key words. */
+  readonly stride: number;
+  tab: Int32Array;
+  cap: number;
+  capMask: number;
+  count = 0;
+  /** Classifier hits since the last re-ranking (the table decays them). */
+  hits = 0;
+  /** This subtable's index in the owning table's registry. */
+  readonly regIndex: number;
+  /** Slot of the last successful lookup() (a hint for the exact-match cache). */
+  lastSlot = 0;
+  /** Scratch entries used while inserting (robin-hood swaps). */
+  private readonly carry: Int32Array;
+  private readonly tmp: Int32Array;
+
+  constructor(mask: Uint32Array, regIndex: number) {
+    this.regIndex = regIndex;
+    this.mask = new Uint32Array(FLOW_WORDS);
+    let n = 0;
+    for (let i = 0; i < DP_KEY_WORDS; i++) if (mask[i] !== 0) n++;
+    this.idx = new Uint8Array(n);
+    this.maskWords = new Int32Array(n);
+    let j = 0;
+    for (let i = 0; i < DP_KEY_WORDS; i++) {
+      const w = mask[i]!;
+      if (w === 0) continue;
+      this.mask[i] = w;
+      this.idx[j] = i;
+      this.maskWords[j] = w | 0;
+      j++;
+    }
+    this.n = n;
+    this.stride = n + 2;
+    this.cap = MIN_CAPACITY;
+    this.capMask = MIN_CAPACITY - 1;
+    this.tab = new Int32Array(MIN_CAPACITY * this.stride);
+    this.carry = new Int32Array(this.stride);
+    this.tmp = new Int32Array(this.stride);
+  }
+
+  /** Subtable hash of `key` under this mask (signed 32-bit). */
+  hashKey(key: Uint32Array): number {
+    const idx = this.idx;
+    const mw = this.maskWords;
+    const n = this.n;
+    let h = SUBTABLE_BASIS;
+    for (let j = 0; j < n; j++) h = hashAdd(h, key[idx[j]!]! & mw[j]!);
+    return hashFinish(h, n << 2) | 0;
+  }
+
+  /** Id of the flow whose masked key equals key & mask, or -1. Sets lastSlot on a hit. */
+  lookup(key: Uint32Array): number {
+    const idx = this.idx;
+    const mw = this.maskWords;
+    const n = this.n;
+    let h = SUBTABLE_BASIS;
+    for (let j = 0; j < n; j++) h = hashAdd(h, key[idx[j]!]! & mw[j]!);
+    h = hashFinish(h, n << 2) | 0;
+    const tab = this.tab;
+    const stride = this.stride;
+    const m = this.capMask;
+    let pos = h & m;
+    let dist = 0;
+    for (;;) {
+      const base = pos * stride;
+      const id1 = tab[base + 1]!;
+      if (id1 === 0) return -1;
+      const eh = tab[base]!;
+      if (eh === h) {
+        const off = base + 2;
+        let j = 0;
+        while (j < n && (key[idx[j]!]! & mw[j]!) === tab[off + j]!) j++;
+        if (j === n) {
+          this.lastSlot = pos;
+          return id1 - 1;
+        }
+      } else if (((pos - (eh & m)) & m) < dist) {
+        return -1;
+      }
+      pos = (pos + 1) & m;
+      dist++;
+    }
+  }
+
+  /** True if slot `slot` holds flow `id` and the flow matches `key` (cache-hit check). */
+  matchesAt(key: Uint32Array, slot: number, id: number): boolean {
+    if (slot >= this.cap) return false;
+    const tab = this.tab;
+    const base = slot * this.stride;
+    if (tab[base + 1] !== id + 1) return false;
+    const idx = this.idx;
+    const mw = this.maskWords;
+    const n = this.n;
+    const off = base + 2;
+    for (let j = 0; j < n; j++) if ((key[idx[j]!]! & mw[j]!) !== tab[off + j]!) return false;
+    return true;
+  }
+
+  /** Add flow `id` for `key` (masked here). Returns the flow's subtable hash. */
+  insert(key: Uint32Array, id: number): number {
+    if ((this.count + 1) * 4 > this.cap * 3) this.resize(this.cap * 2);
+    const c = this.carry;
+    const idx = this.idx;
+    const mw = this.maskWords;
+    for (let j = 0; j < this.n; j++) c[j + 2] = key[idx[j]!]! & mw[j]!;
+    const h = this.hashKey(key);
+    c[0] = h;
+    c[1] = id + 1;
+    this.place(c);
+    this.count++;
+    return h;
+  }
+
+  /** Robin-hood insert of entry `c` (clobbers c). */
+  private place(c: Int32Array): void {
+    const tab = this.tab;
+    const stride = this.stride;
+    const m = this.capMask;
+    const t = this.tmp;
+    let pos = c[0]! & m;
+    let dist = 0;
+    for (;;) {
+      const base = pos * stride;
+      if (tab[base + 1] === 0) {
+        for (let j = 0; j < stride; j++) tab[base + j] = c[j]!;
+        return;
+      }
+      const ed = (pos - (tab[base]! & m)) & m;
+      if (ed < dist) {
+        // The resident is closer to home than we are: take its slot, carry it on.
+        for (let j = 0; j < stride; j++) {
+          t[j] = tab[base + j]!;
+          tab[base + j] = c[j]!;
+          c[j] = t[j]!;
+        }
+        dist = ed;
+      }
+      pos = (pos + 1) & m;
+      dist++;
+    }
+  }
+
+  /** Slot holding flow `id` whose subtable hash is `h`, or -1. */
+  slotOf(id: number, h: number): number {
+    const tab = this.tab;
+    const stride = this.stride;
+    const m = this.capMask;
+    const id1 = id + 1;
+    let pos = h & m;
+    for (let dist = 0; dist <= this.cap; dist++) {
+      const base = pos * stride;
+      const e1 = tab[base + 1]!;
+      if (e1 === 0) return -1;
+      if (e1 === id1) return pos;
+      pos = (pos + 1) & m;
+    }
+    return -1;
+  }
+
+  /** Remove flow `id` (hash `h`). Returns false if it is not here. */
+  remove(id: number, h: number): boolean {
+    let pos = this.slotOf(id, h);
+    if (pos < 0) return false;
+    const tab = this.tab;
+    const stride = this.stride;
+    const m = this.capMask;
+    // Backward-shift deletion: pull following displaced entries one slot back.
+    for (;;) {
+      const next = (pos + 1) & m;
+      const nb = next * stride;
+      const base = pos * stride;
+      if (tab[nb + 1] === 0 || ((next - (tab[nb]! & m)) & m) === 0) {
+        for (let j = 0; j < stride; j++) tab[base + j] = 0;
+        break;
+      }
+      for (let j = 0; j < stride; j++) tab[base + j] = tab[nb + j]!;
+      pos = next;
+    }
+    this.count--;
+    if (this.cap > MIN_CAPACITY && this.count * 8 < this.cap) this.resize(this.cap >>> 1);
+    return true;
+  }
+
+  /** Masked key of the flow at `slot`, expanded to FLOW_WORDS words. */
+  keyAt(slot: number): Uint32Array {
+    const out = new Uint32Array(FLOW_WORDS);
+    const off = slot * this.stride + 2;
+    for (let j = 0; j < this.n; j++) out[this.idx[j]!] = this.tab[off + j]!;
+    return out;
+  }
+
+  /** Append the ids of every flow here to `out`. */
+  collectIds(out: number[]): void {
+    const tab = this.tab;
+    for (let base = 1; base < tab.length; base += this.stride) if (tab[base] !== 0) out.push(tab[base]! - 1);
+  }
+
+  /** True if `mask`'s datapath words equal this subtable's mask. */
+  sameMask(mask: Uint32Array): boolean {
+    const own = this.mask;
+    for (let i = 0; i < DP_KEY_WORDS; i++) if (own[i] !== mask[i]) return false;
+    return true;
+  }
+
+  memoryBytes(): number {
+    return this.tab.byteLength + this.carry.byteLength * 2 + this.mask.byteLength + this.idx.byteLength + this.maskWords.byteLength;
+  }
+
+  private resize(newCap: number): void {
+    const old = this.tab;
+    const stride = this.stride;
+    this.tab = new Int32Array(newCap * stride);
+    this.cap = newCap;
+    this.capMask = newCap - 1;
+    const c = this.carry;
+    for (let base = 0; base < old.length; base += stride) {
+      if (old[base + 1] === 0) continue;
+      for (let j = 0; j < stride; j++) c[j] = old[base + j]!;
+      this.place(c);
+    }
+  }
+}
