@@ -1,0 +1,419 @@
+/*
+ * The OpenFlow classifier (OVS lib/classifier.c): tuple space search over masked matches
+ * with priorities. Subtables (one per mask) are visited in order of their highest priority,
+ * stopping once the best match found beats every remaining subtable. With a wildcard mask
+ * to fill, each subtable is checked in stages (metadata, L2, L3, L4) and prefix tries on
+ * the configured IP fields may rule it out, so a lookup un-wildcards only the bits that
+ * decided its outcome: any flow agreeing with the looked-up one on those bits gets the same
+ * rule (the megaflow correctness rule).
+ */
+import { FLOW_WORDS, W_ETH_TYPE, W_IPV4_DST, W_IPV4_SRC, W_IPV6_DST, W_IPV6_SRC, W_TP } from '../../flow/layout.js';
+import { hashAdd, hashFinish, hashWords } from '../../flow/hash.js';
+import { PrefixTrie, topBits } from './prefix-trie.js';
+import { ClsEntry, Subtable } from './subtable.js';
+import type { ClsRule } from './subtable.js';
+
+export type { ClsRule } from './subtable.js';
+
+export type PrefixField = 'ipv4_src' | 'ipv4_dst' | 'ipv6_src' | 'ipv6_dst';
+
+export interface ClassifierOptions {
+  /** IP fields with prefix tracking (OVS `prefixes`); default ipv4_dst, ipv4_src. */
+  prefixFields?: PrefixField[];
+}
+
+const PREFIX_FIELD_INFO: Record<PrefixField, { word: number; nBits: number; ethType: number }> = {
+  ipv4_src: { word: W_IPV4_SRC, nBits: 32, ethType: 0x0800 },
+  ipv4_dst: { word: W_IPV4_DST, nBits: 32, ethType: 0x0800 },
+  ipv6_src: { word: W_IPV6_SRC, nBits: 128, ethType: 0x86dd },
+  ipv6_dst: { word: W_IPV6_DST, nBits: 128, ethType: 0x86dd },
+};
+
+/** CIDR prefix length of mask words [w, w + n), or 0 if empty or not a prefix. */
+function prefixLen(mask: Uint32Array, w: number, n: number): number {
+  let len = 0;
+  let k = 0;
+  for (; k < n; k++) {
+    const m = mask[w + k]!;
+    if (m === 0xffffffff) {
+      len += 32;
+      continue;
+    }
+    const ones = Math.clz32(~m);
+    if ((m | 0) !== topBits(ones)) return 0;
+    len += ones;
+    k++;
+    break;
+  }
+  for (; k < n; k++) if (mask[w + k] !== 0) return 0;
+  return len;
+}
+
+export class Classifier<R> {
+  private readonly prefixFields: PrefixField[];
+  private readonly tries: PrefixTrie[];
+  private readonly trieWord: Int32Array;
+  private readonly trieWords: Int32Array;
+  private readonly trieEthType: Int32Array;
+  /** Per-lookup trie state: done flag, deciding bit count (-1: not usable), plens bitmaps (4 words each). */
+  private readonly trieDone: Uint8Array;
+  private readonly trieStop: Int32Array;
+  private readonly triePlens: Uint32Array;
+
+  /** Subtables by descending max priority (creation order among equals). */
+  private sorted: Subtable<R>[] = [];
+  private readonly byMask = new Map<number, Subtable<R>[]>();
+  private serial = 0;
+  private nRules = 0;
+  private readonly scratch = new Uint32Array(FLOW_WORDS);
+  private readonly portsValue = new Uint32Array(1);
+  private readonly portsPlens = new Uint32Array(1);
+
+  constructor(opts?: ClassifierOptions) {
+    this.prefixFields = [...(opts?.prefixFields ?? ['ipv4_dst', 'ipv4_src'])];
+    const n = this.prefixFields.length;
+    this.tries = this.prefixFields.map((f) => new PrefixTrie(PREFIX_FIELD_INFO[f].nBits));
+    this.trieWord = Int32Array.from(this.prefixFields, (f) => PREFIX_FIELD_INFO[f].word);
+    this.trieWords = Int32Array.from(this.prefixFields, (f) => PREFIX_FIELD_INFO[f].nBits >>> 5);
+    this.trieEthType = Int32Array.from(this.prefixFields, (f) => PREFIX_FIELD_INFO[f].ethType);
+    this.trieDone = new Uint8Array(n);
+    this.trieStop = new Int32Array(n);
+    this.triePlens = new Uint32Array(n * 4);
+  }
+
+  get count(): number {
+    return this.nRules;
+  }
+
+  // --- lookup -------------------------------------------------------------------
+
+  /**
+   * Highest-priority rule matching `flow`, or null. ORs into `wc` every bit the lookup
+   * depended on (see the file comment).
+   */
+  lookup(flow: Uint32Array, wc: Uint32Array | null): ClsRule<R> | null {
+    if (wc === null) return this.lookupNoWc(flow);
+    const nt = this.trieDone.length;
+    for (let t = 0; t < nt; t++) this.trieDone[t] = 0;
+    const subs = this.sorted;
+    let best: ClsRule<R> | null = null;
+    for (let i = 0; i < subs.length; i++) {
+      const st = subs[i]!;
+      if (best !== null && st.maxPriority <= best.priority) break;
+      const e = this.findWc(st, flow, wc);
+      if (e !== null) {
+        const r = e.rules[0]!;
+        if (best === null || r.priority > best.priority) best = r;
+      }
+    }
+    return best;
+  }
+
+  private lookupNoWc(flow: Uint32Array): ClsRule<R> | null {
+    const subs = this.sorted;
+    let best: ClsRule<R> | null = null;
+    for (let i = 0; i < subs.length; i++) {
+      const st = subs[i]!;
+      if (best !== null && st.maxPriority <= best.priority) break;
+      const words = st.words;
+      const mv = st.maskVals;
+      const n = st.nWords;
+      let h = 0;
+      for (let j = 0; j < n; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
+      const e = st.findFlow(flow, hashFinish(h, n << 2) | 0);
+      if (e !== null) {
+        const r = e.rules[0]!;
+        if (best === null || r.priority > best.priority) best = r;
+      }
+    }
+    return best;
+  }
+
+  /** Staged lookup in one subtable, un-wildcarding what decided the outcome. */
+  private findWc(st: Subtable<R>, flow: Uint32Array, wc: Uint32Array): ClsEntry<R> | null {
+    const words = st.words;
+    const mv = st.maskVals;
+    const last = st.nStages - 1;
+    let h = 0;
+    let j = 0;
+    for (let s = 0; s < last; s++) {
+      if (s === st.l3Stage && st.hasTries && this.checkTries(st, flow, wc)) {
+        foldWords(wc, words, mv, j);
+        return null;
+      }
+      const end = st.stageEnd[s]!;
+      for (; j < end; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
+      if (!st.indices[s]!.has(hashFinish(h, j << 2))) {
+        foldWords(wc, words, mv, j);
+        return null;
+      }
+    }
+    if (last === st.l3Stage && st.hasTries && this.checkTries(st, flow, wc)) {
+      foldWords(wc, words, mv, j);
+      return null;
+    }
+    const beforeLast = j;
+    const n = st.nWords;
+    for (; j < n; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
+    const e = st.findFlow(flow, hashFinish(h, n << 2) | 0);
+    if (e === null && st.portsTrie !== null) {
+      // The last stage is the ports word: un-wildcard only the port bits that rule it out.
+      foldWords(wc, words, mv, beforeLast);
+      const pm = st.portsMask;
+      const value = this.portsValue;
+      value[0] = flow[W_TP]! & pm;
+      const bits = st.portsTrie.lookup(value, 0, this.portsPlens, 0);
+      wc[W_TP] = wc[W_TP]! | (pm & topBits(bits));
+      return null;
+    }
+    foldWords(wc, words, mv, n);
+    return e;
+  }
+
+  /**
+   * Consult the prefix tries for the subtable's IP prefix fields. True if one proves no
+   * rule of the subtable can match; the bits that proved it are then set in `wc`.
+   */
+  private checkTries(st: Subtable<R>, flow: Uint32Array, wc: Uint32Array): boolean {
+    const nt = this.trieDone.length;
+    const plens = this.triePlens;
+    for (let t = 0; t < nt; t++) {
+      const plen = st.triePlen[t]!;
+      if (plen === 0) continue;
+      if (this.trieDone[t] === 0) {
+        this.trieDone[t] = 1;
+        const p = t << 2;
+        plens[p] = 0;
+        plens[p + 1] = 0;
+        plens[p + 2] = 0;
+        plens[p + 3] = 0;
+        // Like OVS, only for flows of the field's protocol (ARP reuses the IPv4 words).
+        this.trieStop[t] =
+          (flow[W_ETH_TYPE]! & 0xffff) === this.trieEthType[t]
+            ? this.tries[t]!.lookup(flow, this.trieWord[t]!, plens, p)
+            : -1;
+      }
+      const stop = this.trieStop[t]!;
+      if (stop < 0) continue;
+      const i = plen - 1;
+      if ((plens[(t << 2) + (i >>> 5)]! & (1 << (i & 31))) !== 0) continue;
+      // No rule anywhere has this prefix length matching the flow: the subtable cannot match.
+      // The first min(stop, plen) bits decide that (OVS uses `stop` only when <= plen).
+      setPrefixBits(wc, this.trieWord[t]!, this.trieWords[t]!, stop < plen ? stop : plen);
+      return true;
+    }
+    return false;
+  }
+
+  // --- changes --------------------------------------------------------------------
+
+  /** Add a rule; replaces and returns an existing rule with identical match and priority. */
+  insert(rule: ClsRule<R>): ClsRule<R> | null {
+    let st = this.findSubtable(rule.mask);
+    if (st === null) st = this.createSubtable(rule.mask);
+    const k = st.compact(rule.key);
+    const hash = st.hashCompact(k);
+    let e = st.findCompact(k, hash);
+    if (e !== null) {
+      const rules = e.rules;
+      let i = 0;
+      while (i < rules.length && rules[i]!.priority > rule.priority) i++;
+      if (i < rules.length && rules[i]!.priority === rule.priority) {
+        const old = rules[i]!;
+        rules[i] = rule;
+        return old;
+      }
+      rules.splice(i, 0, rule);
+    } else {
+      e = new ClsEntry<R>(hash, k, [rule]);
+      st.addEntry(e);
+      this.trieUpdate(st, rule, true);
+    }
+    this.nRules++;
+    st.nRules++;
+    if (st.nRules === 1 || rule.priority > st.maxPriority) {
+      st.maxPriority = rule.priority;
+      st.maxCount = 1;
+      this.resort();
+    } else if (rule.priority === st.maxPriority) st.maxCount++;
+    return null;
+  }
+
+  /** Remove this rule (the same object that was inserted); false if it is not in the classifier. */
+  remove(rule: ClsRule<R>): boolean {
+    const st = this.findSubtable(rule.mask);
+    if (st === null) return false;
+    const k = st.compact(rule.key);
+    const e = st.findCompact(k, st.hashCompact(k));
+    if (e === null) return false;
+    const i = e.rules.indexOf(rule);
+    if (i < 0) return false;
+    e.rules.splice(i, 1);
+    if (e.rules.length === 0) {
+      st.removeEntry(e);
+      this.trieUpdate(st, rule, false);
+    }
+    this.nRules--;
+    st.nRules--;
+    if (st.nRules === 0) {
+      this.dropSubtable(st);
+    } else if (rule.priority === st.maxPriority && --st.maxCount === 0) {
+      st.recomputeMax();
+      this.resort();
+    }
+    return true;
+  }
+
+  // --- queries (control path) ---------------------------------------------------
+
+  /** The rule with exactly this match and priority (strict flow-mod semantics). */
+  findExact(key: Uint32Array, mask: Uint32Array, priority: number): ClsRule<R> | null {
+    const st = this.findSubtable(mask);
+    if (st === null) return null;
+    const k = st.compact(key);
+    const e = st.findCompact(k, st.hashCompact(k));
+    if (e === null) return null;
+    for (const r of e.rules) if (r.priority === priority) return r;
+    return null;
+  }
+
+  /**
+   * Rules at least as specific as (key, mask) that agree with it on the mask's bits:
+   * every packet such a rule matches also matches (key, mask) (OVS cls_rule_is_loose_match,
+   * the non-strict flow-mod and dump selection).
+   */
+  findLoose(key: Uint32Array, mask: Uint32Array): ClsRule<R>[] {
+    const out: ClsRule<R>[] = [];
+    const ws: number[] = [];
+    for (let w = 0; w < FLOW_WORDS; w++) if (mask[w] !== 0) ws.push(w);
+    for (const st of this.sorted) {
+      let covers = true;
+      for (const w of ws) if ((mask[w]! & ~st.mask[w]!) !== 0) covers = false;
+      if (!covers) continue;
+      for (const e of st.entries()) {
+        const r0 = e.rules[0]!;
+        let ok = true;
+        for (const w of ws) {
+          if (((r0.key[w]! ^ key[w]!) & mask[w]!) !== 0) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) for (const r of e.rules) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  /** True if some rule of this priority matches a packet that (key, mask) matches too (check_overlap). */
+  hasOverlap(key: Uint32Array, mask: Uint32Array, priority: number): boolean {
+    for (const st of this.sorted) {
+      if (st.maxPriority < priority) break;
+      for (const e of st.entries()) {
+        let has = false;
+        for (const r of e.rules) if (r.priority === priority) has = true;
+        if (!has) continue;
+        const r0 = e.rules[0]!;
+        let ok = true;
+        for (let w = 0; w < FLOW_WORDS; w++) {
+          if (((r0.key[w]! ^ key[w]!) & st.mask[w]! & mask[w]!) !== 0) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) return true;
+      }
+    }
+    return false;
+  }
+
+  /** All rules (subtables by descending max priority, entries in table order). */
+  rules(): ClsRule<R>[] {
+    const out: ClsRule<R>[] = [];
+    for (const st of this.sorted) for (const e of st.entries()) for (const r of e.rules) out.push(r);
+    return out;
+  }
+
+  /** Number of subtables (distinct masks), for tests and statistics. */
+  get nSubtables(): number {
+    return this.sorted.length;
+  }
+
+  // --- internals ------------------------------------------------------------------
+
+  private maskHash(mask: Uint32Array): number {
+    return hashWords(mask, 0, FLOW_WORDS, 0);
+  }
+
+  private findSubtable(mask: Uint32Array): Subtable<R> | null {
+    const list = this.byMask.get(this.maskHash(mask));
+    if (list === undefined) return null;
+    for (const st of list) {
+      let same = true;
+      for (let w = 0; w < FLOW_WORDS; w++) {
+        if (st.mask[w] !== mask[w]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return st;
+    }
+    return null;
+  }
+
+  private createSubtable(mask: Uint32Array): Subtable<R> {
+    const plens = Int32Array.from(this.prefixFields, (f) => {
+      const info = PREFIX_FIELD_INFO[f];
+      return prefixLen(mask, info.word, info.nBits >>> 5);
+    });
+    const st = new Subtable<R>(mask, plens, this.serial++);
+    const h = this.maskHash(mask);
+    const list = this.byMask.get(h);
+    if (list === undefined) this.byMask.set(h, [st]);
+    else list.push(st);
+    this.sorted.push(st);
+    return st;
+  }
+
+  private dropSubtable(st: Subtable<R>): void {
+    const h = this.maskHash(st.mask);
+    const list = this.byMask.get(h);
+    if (list !== undefined) {
+      const i = list.indexOf(st);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.byMask.delete(h);
+    }
+    // A new array, so a lookup iterating the old one is not disturbed.
+    this.sorted = this.sorted.filter((s) => s !== st);
+  }
+
+  private resort(): void {
+    this.sorted = [...this.sorted].sort((a, b) => b.maxPriority - a.maxPriority || a.serial - b.serial);
+  }
+
+  /** Add or remove a new/gone match's prefixes in the tries. */
+  private trieUpdate(st: Subtable<R>, rule: ClsRule<R>, add: boolean): void {
+    if (!st.hasTries) return;
+    const k = this.scratch;
+    for (let w = 0; w < FLOW_WORDS; w++) k[w] = rule.key[w]! & st.mask[w]!;
+    for (let t = 0; t < this.tries.length; t++) {
+      const plen = st.triePlen[t]!;
+      if (plen === 0) continue;
+      if (add) this.tries[t]!.insert(k, this.trieWord[t]!, plen);
+      else this.tries[t]!.remove(k, this.trieWord[t]!, plen);
+    }
+  }
+}
+
+/** wc |= mask on the first n words of a subtable's word list. */
+function foldWords(wc: Uint32Array, words: Int32Array, mv: Int32Array, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const w = words[j]!;
+    wc[w] = wc[w]! | mv[j]!;
+  }
+}
+
+/** Set the first `bits` bits of the field at words [w, w + nw) in `wc`. */
+function setPrefixBits(wc: Uint32Array, w: number, nw: number, bits: number): void {
+  for (let k = 0; k < nw && bits > 0; k++, bits -= 32) wc[w + k] = wc[w + k]! | topBits(bits);
+}
