@@ -111,14 +111,14 @@ export function benchMegaflowHits(nSub: number, nFlows: number): BenchResult {
   for (let s = 0; s < nSub; s++) {
     const mask = baseMask();
     mask[W_IPV4_DST] = 0xffffffff;
-    mask[W_IPV4_SRC] = 0xffffffff;
-    mask[W_TP] = s === 0 ? 0 : (0xffff0000 << 0) >>> 0; // distinct masks: vary the L4 bits too
+    // Subtable 0: destination only; then source prefixes /32../1, with source port or both ports.
     mask[W_IPV4_SRC] = s === 0 ? 0 : (0xffffffff << (s % 32)) >>> 0;
+    mask[W_TP] = s === 0 ? 0 : s < 32 ? 0xffff0000 : 0xffffffff;
     for (let f = 0; f < perSub; f++) {
       const key = baseKey();
       key[W_IPV4_DST] = ip(s * perSub + f + 1);
       key[W_IPV4_SRC] = 0x0a000001 & mask[W_IPV4_SRC]!;
-      key[W_TP] = ((1234 << 16) & mask[W_TP]!) >>> 0;
+      key[W_TP] = (((1234 << 16) | 5001) & mask[W_TP]!) >>> 0;
       dp.flowPut({ key, mask, actions: OUT, flags: FlowPutFlags.CREATE });
     }
   }

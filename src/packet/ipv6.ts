@@ -8,7 +8,6 @@ import {
   IPPROTO_DSTOPTS,
   IPPROTO_FRAGMENT,
   IPPROTO_HOPOPTS,
-  IPPROTO_MH,
   IPPROTO_ROUTING,
 } from './constants.js';
 
@@ -39,15 +38,14 @@ export const IPV6_RT_TYPE0 = 0;
 export const IPV6_RT_TYPE2 = 2;
 export const IPV6_RT_SRH = 4;
 
-/** True for the next-header values that are extension headers OVS walks over. */
+/** True for the extension headers OVS walks over (not the mobility header, as lib/flow.c). */
 export function isIpv6ExtHeader(nh: number): boolean {
   return (
     nh === IPPROTO_HOPOPTS ||
     nh === IPPROTO_ROUTING ||
     nh === IPPROTO_FRAGMENT ||
     nh === IPPROTO_DSTOPTS ||
-    nh === IPPROTO_AH ||
-    nh === IPPROTO_MH
+    nh === IPPROTO_AH
   );
 }
 
