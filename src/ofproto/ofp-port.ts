@@ -1,18 +1,21 @@
 /*
- * OpenFlow port numbers (OVS's ofp_port_t, 16-bit as in OpenFlow 1.0; the 1.1+ 32-bit codes
- * are mapped onto these by the codec) and the port state that translation and NORMAL read.
+ * The port state that translation and NORMAL read, and (re-exported from src/flow/ofp-port.ts,
+ * where the numbers and their text forms live) the OpenFlow port numbers.
  */
 
-export const OFPP_MAX = 0xff00;
-export const OFPP_UNSET = 0xfff7; // OVS internal: "no port"
-export const OFPP_IN_PORT = 0xfff8;
-export const OFPP_TABLE = 0xfff9;
-export const OFPP_NORMAL = 0xfffa;
-export const OFPP_FLOOD = 0xfffb;
-export const OFPP_ALL = 0xfffc;
-export const OFPP_CONTROLLER = 0xfffd;
-export const OFPP_LOCAL = 0xfffe;
-export const OFPP_NONE = 0xffff;
+export {
+  OFPP_MAX,
+  OFPP_UNSET,
+  OFPP_IN_PORT,
+  OFPP_TABLE,
+  OFPP_NORMAL,
+  OFPP_FLOOD,
+  OFPP_ALL,
+  OFPP_CONTROLLER,
+  OFPP_LOCAL,
+  OFPP_NONE,
+  OFPP_ANY,
+} from '../flow/ofp-port.js';
 
 /** Port VLAN modes of the Port table's vlan_mode column (NORMAL switching). */
 export type VlanMode = 'access' | 'trunk' | 'native-tagged' | 'native-untagged';
