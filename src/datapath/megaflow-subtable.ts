@@ -6,7 +6,7 @@
  * (robin-hood order); deletion shifts the cluster back, so there are no tombstones.
  */
 import { DP_KEY_WORDS, FLOW_WORDS } from '../flow/layout.js';
-import { hashAdd, hashFinish } from '../flow/hash.js';
+import { hashAdd, hashFinishSigned } from '../flow/hash.js';
 
 /** Basis of the subtable key hash. */
 const SUBTABLE_BASIS = 0x2d358dcc;
@@ -67,7 +67,7 @@ export class MegaflowSubtable {
     const n = this.n;
     let h = SUBTABLE_BASIS;
     for (let j = 0; j < n; j++) h = hashAdd(h, key[idx[j]!]! & mw[j]!);
-    return hashFinish(h, n << 2) | 0;
+    return hashFinishSigned(h, n << 2);
   }
 
   /** Id of the flow whose masked key equals key & mask, or -1. Sets lastSlot on a hit. */
@@ -77,7 +77,7 @@ export class MegaflowSubtable {
     const n = this.n;
     let h = SUBTABLE_BASIS;
     for (let j = 0; j < n; j++) h = hashAdd(h, key[idx[j]!]! & mw[j]!);
-    h = hashFinish(h, n << 2) | 0;
+    h = hashFinishSigned(h, n << 2);
     const tab = this.tab;
     const stride = this.stride;
     const m = this.capMask;

@@ -85,7 +85,7 @@ export class MegaflowTable<A> {
   lookup(key: Uint32Array): number {
     const emc = this.emc;
     if (emc === null) return this.classify(key, 0, null);
-    const h = hashPacketKey(key, EMC_BASIS) | 0;
+    const h = hashPacketKey(key, EMC_BASIS);
     const e = emc.entries;
     let p = emc.pos0(h);
     for (let way = 0; way < 2; way++) {

@@ -30,18 +30,25 @@ export function hashAdd(h: number, w: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** murmur3 finalizer; `nBytes` is the length hashed. Result is unsigned. */
+/** murmur3 finalizer (OVS hash_finish); `nBytes` is the length hashed. Result is unsigned. */
 export function hashFinish(h: number, nBytes: number): number {
+  return hashFinishSigned(h, nBytes) >>> 0;
+}
+
+/**
+ * The same finalizer with a signed 32-bit result, for hot paths: an unsigned value above
+ * 2^31 is boxed as a heap number whenever it crosses a call that is not inlined.
+ */
+export function hashFinishSigned(h: number, nBytes: number): number {
   h ^= nBytes;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
-/** Hash of words [from, to) of `key`. */
+/** Hash of words [from, to) of `key` (unsigned). */
 export function hashWords(key: Uint32Array, from: number, to: number, basis: number): number {
   let h = basis | 0;
   for (let i = from; i < to; i++) h = hashAdd(h, key[i]!);
@@ -65,7 +72,7 @@ export function hashMaskedWords(
   return hashFinish(h, n << 2);
 }
 
-/** Hash of already-compressed words w[off .. off+n) (same value as hashMaskedWords gives). */
+/** Hash of already-compressed words w[off .. off+n) (same value as hashMaskedWords gives, unsigned). */
 export function hashCompressed(w: Uint32Array, off: number, n: number, basis: number): number {
   let h = basis | 0;
   for (let j = 0; j < n; j++) h = hashAdd(h, w[off + j]!);
@@ -77,6 +84,7 @@ export function hashCompressed(w: Uint32Array, off: number, n: number, basis: nu
  * recirc_id, conntrack, tunnel id, Ethernet, VLAN, IP addresses, protocol, ports), like the
  * RSS hash OVS's exact-match cache is indexed by. Keys that differ only elsewhere collide,
  * which costs cache hits, never correctness: a cache hit is always verified.
+ * Signed 32-bit result (see hashFinishSigned).
  */
 export function hashPacketKey(key: Uint32Array, basis: number): number {
   let h = basis | 0;
@@ -87,5 +95,5 @@ export function hashPacketKey(key: Uint32Array, basis: number): number {
   h = hashAdd(h, key[W_IPV4_SRC]! ^ key[W_IPV6_SRC + 3]!);
   h = hashAdd(h, key[W_IPV4_DST]! ^ key[W_IPV6_DST + 3]!);
   h = hashAdd(h, key[W_NW]! ^ key[W_TP]!);
-  return hashFinish(h, 28);
+  return hashFinishSigned(h, 28);
 }
