@@ -1,0 +1,266 @@
+/*
+ * Turning flow changes into datapath actions (OVS commit_odp_actions in lib/odp-util.c).
+ * Translation edits `flow` freely; `base` is what the packet in the datapath looks like
+ * so far. Before anything that emits the packet, commit() appends the set / masked set,
+ * push/pop VLAN and push/pop MPLS actions that turn `base` into `flow`, in OVS's order
+ * (Ethernet, MPLS pop, L3, L4, ICMP, MPLS, VLAN, priority, mark), and records in `wc`
+ * the bits those actions depend on.
+ */
+import type { DpAction, SetAttr } from '../../datapath/actions.js';
+import { DpActionType, SetAttr as A } from '../../datapath/actions.js';
+import {
+  FLOW_WORDS,
+  MAX_VLAN_HEADERS,
+  W_ARP_HI,
+  W_ARP_SHA,
+  W_ARP_THA,
+  W_ETH_DST,
+  W_ETH_HI,
+  W_ETH_SRC,
+  W_IPV4_DST,
+  W_IPV4_SRC,
+  W_IPV6_DST,
+  W_IPV6_LABEL,
+  W_IPV6_SRC,
+  W_MPLS0,
+  W_ND_TARGET,
+  W_NW,
+  W_SKB_MARK,
+  W_SKB_PRIORITY,
+  W_TP,
+  W_VLAN0,
+} from '../../flow/layout.js';
+import {
+  ETH_TYPE_ARP,
+  ETH_TYPE_IPV4,
+  ETH_TYPE_IPV6,
+  ETH_TYPE_MPLS,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+} from '../../packet/constants.js';
+import {
+  countCommonMplsLabels,
+  countMplsLabels,
+  countVlanHeaders,
+  ethType,
+  isIpAny,
+  isMplsEthType,
+  popMpls,
+  pushMpls,
+} from './flow-ops.js';
+
+/** Slow-path reasons (OVS enum slow_path_reason bits). */
+export const SLOW_CFM = 1 << 0;
+export const SLOW_BFD = 1 << 1;
+export const SLOW_LACP = 1 << 2;
+export const SLOW_STP = 1 << 3;
+export const SLOW_LLDP = 1 << 4;
+export const SLOW_ACTION = 1 << 5;
+export const SLOW_MATCH = 1 << 6;
+
+/** One field of a datapath key attribute: (word, bit mask) parts. */
+type Field = readonly (readonly [number, number])[];
+
+const ALL = 0xffffffff;
+const words = (w: number, n: number): Field => Array.from({ length: n }, (_, i) => [w + i, ALL] as const);
+
+const F_ETH_SRC: Field = [[W_ETH_HI, 0x0000ffff], [W_ETH_SRC, ALL]];
+const F_ETH_DST: Field = [[W_ETH_HI, 0xffff0000], [W_ETH_DST, ALL]];
+const F_NW_PROTO: Field = [[W_NW, 0xff000000]];
+const F_NW_TOS: Field = [[W_NW, 0x00ff0000]];
+const F_NW_TTL: Field = [[W_NW, 0x0000ff00]];
+const F_NW_FRAG: Field = [[W_NW, 0x000000ff]];
+const F_ARP_SHA: Field = [[W_ARP_HI, 0xffff0000], [W_ARP_SHA, ALL]];
+const F_ARP_THA: Field = [[W_ARP_HI, 0x0000ffff], [W_ARP_THA, ALL]];
+
+interface AttrDesc {
+  readonly attr: SetAttr;
+  readonly fields: readonly Field[];
+  /** Fields the datapath cannot write: never part of a masked set. */
+  readonly readOnly: readonly Field[];
+}
+
+const ETH: AttrDesc = { attr: A.ETH, fields: [F_ETH_SRC, F_ETH_DST], readOnly: [] };
+const IPV4: AttrDesc = {
+  attr: A.IPV4,
+  fields: [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG],
+  readOnly: [F_NW_PROTO, F_NW_FRAG],
+};
+const IPV6: AttrDesc = {
+  attr: A.IPV6,
+  fields: [words(W_IPV6_SRC, 4), words(W_IPV6_DST, 4), [[W_IPV6_LABEL, 0x000fffff]], F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG],
+  readOnly: [F_NW_PROTO, F_NW_FRAG],
+};
+const tpDesc = (attr: SetAttr): AttrDesc => ({ attr, fields: [[[W_TP, 0xffff0000]], [[W_TP, 0x0000ffff]]], readOnly: [] });
+const TCP = tpDesc(A.TCP);
+const UDP = tpDesc(A.UDP);
+const SCTP = tpDesc(A.SCTP);
+const icmpDesc = (attr: SetAttr): AttrDesc => ({ attr, fields: [[[W_TP, 0x00ff0000]], [[W_TP, 0x000000ff]]], readOnly: [] });
+const ICMP = icmpDesc(A.ICMP);
+const ICMPV6 = icmpDesc(A.ICMPV6);
+const ARP: AttrDesc = {
+  attr: A.ARP,
+  fields: [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_ARP_SHA, F_ARP_THA],
+  readOnly: [],
+};
+const ND: AttrDesc = { attr: A.ND, fields: [words(W_ND_TARGET, 4), F_ARP_SHA, F_ARP_THA], readOnly: [] };
+const PRIORITY: AttrDesc = { attr: A.PRIORITY, fields: [words(W_SKB_PRIORITY, 1)], readOnly: [] };
+const SKB_MARK: AttrDesc = { attr: A.SKB_MARK, fields: [words(W_SKB_MARK, 1)], readOnly: [] };
+
+function fieldEqual(f: Field, a: Uint32Array, b: Uint32Array): boolean {
+  for (const [w, m] of f) if (((a[w]! ^ b[w]!) & m) !== 0) return false;
+  return true;
+}
+
+/**
+ * OVS commit(): if `flow` and `base` differ in `d`, appends a set (or masked set) action,
+ * makes `base` equal to `flow` there and ORs the bits the action relies on into `wc`.
+ */
+function commitAttr(d: AttrDesc, flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: DpAction[], useMasked: boolean): boolean {
+  const mask = new Uint32Array(FLOW_WORDS);
+  for (const f of d.fields) for (const [w, m] of f) mask[w] = (mask[w]! | (wc[w]! & m)) >>> 0;
+  for (const f of d.readOnly) for (const [w, m] of f) mask[w] = (mask[w]! & ~m) >>> 0;
+  let differ = false;
+  for (const f of d.fields) {
+    if (fieldEqual(f, flow, base)) {
+      for (const [w, m] of f) mask[w] = (mask[w]! & ~m) >>> 0;
+    } else {
+      differ = true;
+      // Bits that changed are always written, even if no action recorded them.
+      for (const [w, m] of f) mask[w] = (mask[w]! | ((flow[w]! ^ base[w]!) & m)) >>> 0;
+    }
+  }
+  if (!differ) return false;
+  let fully = true;
+  for (const f of d.fields) for (const [w, m] of f) if ((mask[w]! & m) >>> 0 !== m >>> 0) fully = false;
+  const key = new Uint32Array(FLOW_WORDS);
+  if (useMasked && !fully) {
+    for (const f of d.fields) for (const [w, m] of f) key[w] = (key[w]! | (flow[w]! & mask[w]! & m)) >>> 0;
+    out.push({ type: DpActionType.SET_MASKED, attr: d.attr, key, mask });
+  } else {
+    for (const f of d.fields) {
+      for (const [w, m] of f) {
+        mask[w] = (mask[w]! | m) >>> 0;
+        key[w] = (key[w]! | (flow[w]! & m)) >>> 0;
+      }
+    }
+    out.push({ type: DpActionType.SET, attr: d.attr, key, mask });
+  }
+  for (const f of d.fields) {
+    for (const [w, m] of f) {
+      base[w] = ((base[w]! & ~m) | (flow[w]! & m)) >>> 0;
+      wc[w] = (wc[w]! | (mask[w]! & m)) >>> 0;
+    }
+  }
+  return true;
+}
+
+const nwProto = (k: Uint32Array): number => k[W_NW]! >>> 24;
+
+function commitNw(flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: DpAction[], useMasked: boolean): number {
+  if (!nwProto(flow)) return 0;
+  switch (ethType(base)) {
+    case ETH_TYPE_IPV4:
+      commitAttr(IPV4, flow, base, wc, out, useMasked);
+      return 0;
+    case ETH_TYPE_IPV6:
+      commitAttr(IPV6, flow, base, wc, out, useMasked);
+      if (nwProto(base) === IPPROTO_ICMPV6 && commitAttr(ND, flow, base, wc, out, useMasked)) return SLOW_ACTION;
+      return 0;
+    case ETH_TYPE_ARP:
+      return commitAttr(ARP, flow, base, wc, out, true) ? SLOW_ACTION : 0;
+  }
+  return 0;
+}
+
+function commitPorts(flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: DpAction[], useMasked: boolean): void {
+  const p = nwProto(flow);
+  if (!p || !isIpAny(base)) return;
+  const d = p === IPPROTO_TCP ? TCP : p === IPPROTO_UDP ? UDP : p === IPPROTO_SCTP ? SCTP : null;
+  if (d) commitAttr(d, flow, base, wc, out, useMasked);
+}
+
+function commitIcmp(flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: DpAction[]): number {
+  const t = ethType(flow);
+  const p = nwProto(flow);
+  let d: AttrDesc | null = null;
+  if (t === ETH_TYPE_IPV4 && p === IPPROTO_ICMP) d = ICMP;
+  else if (t === ETH_TYPE_IPV6 && p === IPPROTO_ICMPV6) d = ICMPV6;
+  if (!d) return 0;
+  return commitAttr(d, flow, base, wc, out, false) ? SLOW_ACTION : 0;
+}
+
+/** OVS commit_mpls_action (wildcarding was done when the MPLS actions were translated). */
+export function commitMpls(flow: Uint32Array, base: Uint32Array, out: DpAction[]): void {
+  let baseN = countMplsLabels(base, null);
+  const flowN = countMplsLabels(flow, null);
+  let commonN = countCommonMplsLabels(flow, flowN, base, baseN, null);
+  while (baseN > commonN) {
+    if (baseN - 1 === commonN && flowN > commonN) {
+      // Rewrite the top LSE of base in place.
+      const lse = flow[W_MPLS0 + flowN - baseN]!;
+      const key = new Uint32Array(FLOW_WORDS);
+      const mask = new Uint32Array(FLOW_WORDS);
+      key[W_MPLS0] = lse;
+      mask[W_MPLS0] = ALL;
+      out.push({ type: DpActionType.SET, attr: A.MPLS, key, mask });
+      base[W_MPLS0] = lse;
+      commonN++;
+    } else {
+      const fType = ethType(flow);
+      const dlType = !isMplsEthType(fType) && baseN > 1 ? ETH_TYPE_MPLS : fType;
+      out.push({ type: DpActionType.POP_MPLS, ethertype: dlType });
+      popMpls(base, baseN, fType, null);
+      baseN--;
+    }
+  }
+  while (baseN < flowN) {
+    const lse = flow[W_MPLS0 + flowN - baseN - 1]!;
+    out.push({ type: DpActionType.PUSH_MPLS, ethertype: ethType(flow), lse });
+    pushMpls(base, baseN, ethType(flow), null, false);
+    base[W_MPLS0] = lse;
+    baseN++;
+  }
+}
+
+/** OVS commit_vlan_action: pop base's VLANs that differ, push flow's. */
+function commitVlan(flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: DpAction[]): void {
+  let bn = countVlanHeaders(base) - 1;
+  let fn = countVlanHeaders(flow) - 1;
+  for (; bn >= 0 && fn >= 0; bn--, fn--) if (base[W_VLAN0 + bn] !== flow[W_VLAN0 + fn]) break;
+  for (; bn >= 0; bn--) {
+    out.push({ type: DpActionType.POP_VLAN });
+    wc[W_VLAN0 + bn] = ALL;
+  }
+  for (; fn >= 0; fn--) {
+    const q = flow[W_VLAN0 + fn]!;
+    out.push({ type: DpActionType.PUSH_VLAN, tpid: q >>> 16, tci: q & 0xffff });
+  }
+  for (let i = 0; i < MAX_VLAN_HEADERS; i++) base[W_VLAN0 + i] = flow[W_VLAN0 + i]!;
+}
+
+/**
+ * Appends to `out` the datapath actions that turn `base` into `flow`, updates `base`,
+ * and un-wildcards in `wc` what they depend on. Returns slow-path reasons (SLOW_ACTION
+ * when a header with no fast-path set action, such as ARP, had to change).
+ */
+export function commitOdpActions(flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: DpAction[], useMasked = true): number {
+  commitAttr(ETH, flow, base, wc, out, useMasked);
+  let mplsDone = false;
+  if (isMplsEthType(ethType(base)) && !isMplsEthType(ethType(flow))) {
+    commitMpls(flow, base, out);
+    mplsDone = true;
+  }
+  const slow1 = commitNw(flow, base, wc, out, useMasked);
+  commitPorts(flow, base, wc, out, useMasked);
+  const slow2 = commitIcmp(flow, base, wc, out);
+  if (!mplsDone) commitMpls(flow, base, out);
+  commitVlan(flow, base, wc, out);
+  commitAttr(PRIORITY, flow, base, wc, out, useMasked);
+  commitAttr(SKB_MARK, flow, base, wc, out, useMasked);
+  return slow1 || slow2;
+}
+
