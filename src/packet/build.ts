@@ -461,12 +461,13 @@ function buildIpv6(s: Ipv6Spec, l4: L4Built): Uint8Array {
   const exts = s.ext ?? [];
   let next = s.proto ?? (l4.proto >= 0 ? l4.proto : IPPROTO_NONE);
   const built: Uint8Array[] = [];
-  let finalDstInExt = -1; // index in `built` (reversed order) and offset
+  // The first routing header in packet order with segments left names the final destination.
+  let finalDstInExt = -1;
   let finalDstOfs = -1;
   for (let i = exts.length - 1; i >= 0; i--) {
     const x = buildExt(exts[i]!, next);
     built.unshift(x.bytes);
-    if (x.finalDst >= 0 && finalDstInExt < 0) {
+    if (x.finalDst >= 0) {
       finalDstInExt = i;
       finalDstOfs = x.finalDst;
     }
@@ -484,7 +485,6 @@ function buildIpv6(s: Ipv6Spec, l4: L4Built): Uint8Array {
   net.set(l4.bytes, 40 + extBytes.length);
   let dstOfs = 24;
   if (finalDstInExt >= 0) {
-    // The first routing header (in packet order) with segments left names the final destination.
     let o = 40;
     for (let i = 0; i < finalDstInExt; i++) o += built[i]!.length;
     dstOfs = o + finalDstOfs;
