@@ -20,6 +20,15 @@ export type PrefixField = 'ipv4_src' | 'ipv4_dst' | 'ipv6_src' | 'ipv6_dst';
 export interface ClassifierOptions {
   /** IP fields with prefix tracking (OVS `prefixes`); default ipv4_dst, ipv4_src. */
   prefixFields?: PrefixField[];
+  /**
+   * Un-wildcard exactly what OVS does, for megaflows identical to OVS's: a prefix trie
+   * skips a subtable only when the bits that decided the trie walk are no more than the
+   * subtable's prefix length (or already un-wildcarded), and a final-stage miss
+   * un-wildcards the whole last stage with only the ports narrowed by the ports trie.
+   * Default false: skip with just the subtable's prefix length, and fold only the ports
+   * bits the ports trie needed (fewer bits, same correctness).
+   */
+  ovsWildcards?: boolean;
 }
 
 const PREFIX_FIELD_INFO: Record<PrefixField, { word: number; nBits: number; ethType: number }> = {
@@ -51,6 +60,7 @@ function prefixLen(mask: Uint32Array, w: number, n: number): number {
 
 export class Classifier<R> {
   private readonly prefixFields: PrefixField[];
+  private readonly ovsWildcards: boolean;
   private readonly tries: PrefixTrie[];
   private readonly trieWord: Int32Array;
   private readonly trieWords: Int32Array;
@@ -72,6 +82,7 @@ export class Classifier<R> {
   constructor(opts?: ClassifierOptions) {
     this.prefixFields = [...(opts?.prefixFields ?? ['ipv4_dst', 'ipv4_src'])];
     const n = this.prefixFields.length;
+    this.ovsWildcards = opts?.ovsWildcards ?? false;
     this.tries = this.prefixFields.map((f) => new PrefixTrie(PREFIX_FIELD_INFO[f].nBits));
     this.trieWord = Int32Array.from(this.prefixFields, (f) => PREFIX_FIELD_INFO[f].word);
     this.trieWords = Int32Array.from(this.prefixFields, (f) => PREFIX_FIELD_INFO[f].nBits >>> 5);
@@ -157,13 +168,13 @@ export class Classifier<R> {
     for (; j < n; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
     const e = st.findFlow(flow, hashFinish(h, n << 2) | 0);
     if (e === null && st.portsTrie !== null) {
-      // The last stage is the ports word: un-wildcard only the port bits that rule it out.
-      foldWords(wc, words, mv, beforeLast);
+      // The last stage has ports: the ports trie tells how many port bits rule it out.
       const pm = st.portsMask;
       const value = this.portsValue;
       value[0] = flow[W_TP]! & pm;
-      const bits = st.portsTrie.lookup(value, 0, this.portsPlens, 0);
-      wc[W_TP] = wc[W_TP]! | (pm & topBits(bits));
+      const ports = (pm & topBits(st.portsTrie.lookup(value, 0, this.portsPlens, 0))) | wc[W_TP]!;
+      foldWords(wc, words, mv, this.ovsWildcards ? n : beforeLast);
+      wc[W_TP] = ports;
       return null;
     }
     foldWords(wc, words, mv, n);
@@ -197,10 +208,15 @@ export class Classifier<R> {
       if (stop < 0) continue;
       const i = plen - 1;
       if ((plens[(t << 2) + (i >>> 5)]! & (1 << (i & 31))) !== 0) continue;
-      // No rule anywhere has this prefix length matching the flow: the subtable cannot match.
-      // The first min(stop, plen) bits decide that (OVS uses `stop` only when <= plen).
-      setPrefixBits(wc, this.trieWord[t]!, this.trieWords[t]!, stop < plen ? stop : plen);
-      return true;
+      // No rule anywhere has this prefix length matching the flow: the subtable cannot match,
+      // and the first min(stop, plen) bits decide that.
+      const w = this.trieWord[t]!;
+      const nw = this.trieWords[t]!;
+      if (stop <= plen || !this.ovsWildcards) {
+        setPrefixBits(wc, w, nw, stop < plen ? stop : plen);
+        return true;
+      }
+      if (hasPrefixBits(wc, w, nw, stop)) return true; // OVS: skip when it costs no new bits
     }
     return false;
   }
@@ -411,6 +427,15 @@ function foldWords(wc: Uint32Array, words: Int32Array, mv: Int32Array, n: number
     const w = words[j]!;
     wc[w] = wc[w]! | mv[j]!;
   }
+}
+
+/** True if the first `bits` bits of the field at words [w, w + nw) are set in `wc`. */
+function hasPrefixBits(wc: Uint32Array, w: number, nw: number, bits: number): boolean {
+  for (let k = 0; k < nw && bits > 0; k++, bits -= 32) {
+    const m = topBits(bits);
+    if ((wc[w + k]! & m) !== m) return false;
+  }
+  return true;
 }
 
 /** Set the first `bits` bits of the field at words [w, w + nw) in `wc`. */

@@ -10,8 +10,7 @@ import {
   W_IPV4_SRC,
   W_MPLS0,
   MAX_MPLS_LABELS,
-  W_ND_TARGET,
-  W_TP,
+  W_NW,
 } from '../../flow/layout.js';
 
 export const STAGE_METADATA = 0;
@@ -25,9 +24,8 @@ export function stageOfWord(w: number): number {
   if (w >= DP_KEY_WORDS) return STAGE_METADATA; // OpenFlow metadata, registers, conj_id, actset_output
   if (w < W_ETH_HI) return STAGE_METADATA; // in_port, marks, recirc, conntrack, tunnel
   if (w < W_MPLS0 + MAX_MPLS_LABELS) return STAGE_L2; // Ethernet, VLANs, MPLS
-  if (w === W_TP) return STAGE_L4; // tp_src/tp_dst
-  if (w >= W_IPV4_SRC && w < W_ND_TARGET + 4) return STAGE_L3; // addresses, nw_*, tcp_flags, ARP/ND
-  return STAGE_METADATA;
+  if (w >= W_IPV4_SRC && w <= W_NW) return STAGE_L3; // addresses, flow label, nw_proto/tos/ttl/frag
+  return STAGE_L4; // ports, tcp_flags, ARP/ND addresses (OVS's last segment starts at nd_target)
 }
 
 /** STAGE_OF_WORD[w] for every word of the flow. */
