@@ -4,6 +4,17 @@
  * tested with a small fake bridge, and the bridge can change its storage freely.
  */
 import type { OfPort } from './ofp-port.js';
+import type { MacLearning } from './mac-learning.js';
+
+/**
+ * What a table does on a miss (OVS enum ofputil_table_miss): `default` is OpenFlow 1.0
+ * behaviour (packet-in if a controller that wants misses is connected, else drop),
+ * `continue` goes on to the next table, `controller` sends a packet-in, `drop` drops.
+ */
+export type TableMissConfig = 'default' | 'continue' | 'controller' | 'drop';
+
+/** How IP fragments are matched (OVS frag_handling): `normal` hides their L4 ports. */
+export type FragHandling = 'normal' | 'drop' | 'nx-match';
 
 /** An OpenFlow rule as translation sees it. `A` is the OpenFlow action list type. */
 export interface XlateRule<A> {
@@ -51,4 +62,25 @@ export interface XlateBridge<A> {
   peerBridge(name: string): XlateBridge<A> | undefined;
   /** fail_mode=standalone with no connected controller, etc.: whether NORMAL should act. Informational. */
   readonly failMode: 'standalone' | 'secure';
+
+  /** NORMAL's MAC learning table. */
+  readonly macs: MacLearning;
+  /** Number of OpenFlow tables (255 in OVS); lookups and table-miss "continue" stop there. */
+  readonly nTables: number;
+  /** Table-miss behaviour of `tableId` (OpenFlow 1.3 table-mod / OVS default). */
+  tableMiss(tableId: number): TableMissConfig;
+  /** Whether a connected controller wants packet-ins for misses (OVS connmgr_wants_packet_in_on_miss). */
+  wantsPacketInOnMiss(): boolean;
+  /** Whether any controller connection is up (watch_port=CONTROLLER liveness). */
+  controllerConnected(): boolean;
+  /** IP fragment handling (OFPT_SET_CONFIG frag mode); OVS default is `normal`. */
+  readonly fragHandling: FragHandling;
+  /** other_config:forward-bpdu: NORMAL forwards frames to reserved multicast MACs. */
+  readonly forwardBpdu: boolean;
+  /**
+   * Executes a `learn` action (OVS learn_execute + flow mod): builds the rule from the
+   * action's specs and the current flow and installs it. Called only when translation may
+   * have side effects. `now` is the injected clock in ms.
+   */
+  learn(action: A, flow: Uint32Array, now: number): void;
 }
