@@ -6,7 +6,7 @@
  * values, so later actions (hash) see the packet as it now is.
  */
 import type { Packet } from '../packet/packet.js';
-import { SetAttr, type SetAction } from './actions.js';
+import { DpActionType, SetAttr, type SetAction } from './actions.js';
 import { SET_ATTR_MASKS, SET_ATTR_WORDS } from './set-fields.js';
 import {
   FRAG_LATER,
@@ -155,10 +155,12 @@ export function executeSet(p: Packet, key: Uint32Array, a: SetAction): void {
       applied = setIcmp(p, key, a.key, a.mask, ETH_TYPE_IPV6, IPPROTO_ICMPV6);
       break;
     case SetAttr.ARP:
-      applied = setArp(p, key, a.key, a.mask);
+      applied = setArp(p, key, a.key, a.mask, a.type === DpActionType.SET);
       break;
     case SetAttr.ND:
-      applied = setNd(p, key, a.key, a.mask);
+      // updates the key itself: only the link-layer option actually present changes
+      setNd(p, key, a.key, a.mask);
+      applied = false;
       break;
     default:
       applied = false;
@@ -421,7 +423,8 @@ function setIcmp(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array, et
   return true;
 }
 
-function setArp(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): boolean {
+/** `whole`: a non-masked set writes the 16-bit opcode (OVS's key holds htons(nw_proto)). */
+function setArp(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array, whole: boolean): boolean {
   const et = key[W_ETH_TYPE]! & 0xffff;
   if ((et !== ETH_TYPE_ARP && et !== ETH_TYPE_RARP) || p.l3Ofs < 0 || p.l3Ofs + 28 > p.len) return false;
   const b = p.buf;
@@ -429,7 +432,7 @@ function setArp(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): bo
   const mOp = m[W_NW]! >>> 24;
   if (mOp !== 0) {
     const op = get16(b, l3 + 6);
-    put16(b, l3 + 6, (op & 0xff00) | (mix(op & 0xff, k[W_NW]! >>> 24, mOp) & 0xff));
+    put16(b, l3 + 6, (whole ? 0 : op & 0xff00) | (mix(op & 0xff, k[W_NW]! >>> 24, mOp) & 0xff));
   }
   const kh = k[W_ARP_HI]!;
   const mh = m[W_ARP_HI]!;
@@ -440,19 +443,21 @@ function setArp(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): bo
   return true;
 }
 
-function setNd(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): boolean {
+function setNd(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): void {
   const l4 = l4For(p, key, ETH_TYPE_IPV6, IPPROTO_ICMPV6, 24);
-  if (l4 < 0) return false;
+  if (l4 < 0) return;
   const b = p.buf;
   const type = b[l4]!;
-  if ((type !== ND_NEIGHBOR_SOLICIT && type !== ND_NEIGHBOR_ADVERT) || b[l4 + 1] !== 0) return false;
+  if ((type !== ND_NEIGHBOR_SOLICIT && type !== ND_NEIGHBOR_ADVERT) || b[l4 + 1] !== 0) return;
   let diff = 0;
   for (let i = 0; i < 4; i++) {
-    const mw = m[W_ND_TARGET + i]!;
+    const w = W_ND_TARGET + i;
+    const mw = m[w]!;
     if (mw === 0) continue;
     const at = l4 + 8 + 4 * i;
     const o = get32(b, at);
-    const n = mix(o, k[W_ND_TARGET + i]!, mw);
+    const n = mix(o, k[w]!, mw);
+    key[w] = mix(key[w]!, k[w]!, mw);
     if (n !== o) {
       diff += diff32(o, n);
       put32(b, at, n);
@@ -468,14 +473,17 @@ function setNd(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): boo
     const ot = b[q]!;
     if (len === 8 && ot === ND_OPT_SOURCE_LINKADDR) {
       diff += writeMac(b, q + 2, kh >>> 16, k[W_ARP_SHA]!, mh >>> 16, m[W_ARP_SHA]!);
+      key[W_ARP_HI] = mix(key[W_ARP_HI]!, kh, mh & 0xffff0000);
+      key[W_ARP_SHA] = mix(key[W_ARP_SHA]!, k[W_ARP_SHA]!, m[W_ARP_SHA]!);
       break;
     }
     if (len === 8 && ot === ND_OPT_TARGET_LINKADDR) {
       diff += writeMac(b, q + 2, kh & 0xffff, k[W_ARP_THA]!, mh & 0xffff, m[W_ARP_THA]!);
+      key[W_ARP_HI] = mix(key[W_ARP_HI]!, kh, mh & 0xffff);
+      key[W_ARP_THA] = mix(key[W_ARP_THA]!, k[W_ARP_THA]!, m[W_ARP_THA]!);
       break;
     }
     q += len;
   }
   if (diff !== 0) put16(b, l4 + 2, applyDiff(get16(b, l4 + 2), diff));
-  return true;
 }

@@ -205,13 +205,15 @@ function popVlan(p: Packet, key: Uint32Array): void {
   p.removeAt(12, 4);
   shiftOffsets(p, 14, -4);
   key[W_VLAN0] = key[W_VLAN1]!;
-  // A further tag (beyond what the key holds) becomes the inner one.
-  const b = p.buf;
-  const s = p.start;
-  key[W_VLAN1] =
-    p.len >= ETH_HEADER_LEN + 8 && (key[W_VLAN0]! & VLAN_CFI) !== 0 && isVlanTpid(get16(b, s + 16))
-      ? (get32(b, s + 16) | VLAN_CFI) >>> 0
-      : 0;
+  key[W_VLAN1] = 0;
+  // A tag beyond what the key held (its TPID was the key's eth_type) becomes the inner one.
+  const et = key[W_ETH_TYPE]! & 0xffff;
+  if ((key[W_VLAN0]! & VLAN_CFI) !== 0 && isVlanTpid(et) && p.len >= ETH_HEADER_LEN + 10) {
+    const b = p.buf;
+    const s = p.start;
+    key[W_VLAN1] = (get32(b, s + 16) | VLAN_CFI) >>> 0;
+    key[W_ETH_TYPE] = get16(b, s + 20);
+  }
 }
 
 /** End of the L2 header (after MACs and VLAN tags) when extraction left no offsets. */
