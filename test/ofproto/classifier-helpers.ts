@@ -164,6 +164,7 @@ export interface Shape {
   tp_src: number; // mask, 0 = wildcard
   tp_dst: number;
   reg0: number;
+  tcp_flags: number;
   metadata: boolean;
   eth_dst: boolean;
   vlan: number;
@@ -182,6 +183,7 @@ export function randomShape(rng: Rng): Shape {
     tp_src: l4m(),
     tp_dst: l4m(),
     reg0: rng.chance(0.8) ? 0 : rng.pick([ALL, 0xff, 0xf0000000]),
+    tcp_flags: rng.chance(0.8) ? 0 : rng.pick([0x008, 0x012, 0xfff]),
     metadata: rng.chance(0.15),
     eth_dst: rng.chance(0.2),
     vlan: rng.chance(0.85) ? 0 : rng.pick([0x1fff, 0x1000]),
@@ -204,6 +206,7 @@ export function randomRule(rng: Rng, shape: Shape, priority: number, data: numbe
   if (shape.tp_src) spec.tp_src = [rng.pick(L4), shape.tp_src];
   if (shape.tp_dst) spec.tp_dst = [rng.pick(L4), shape.tp_dst];
   if (shape.reg0) spec.reg0 = [rng.pick([0, 1, 7, 0xf0000001]), shape.reg0];
+  if (shape.tcp_flags) spec.tcp_flags = [rng.pick([0, 0x008, 0x002, 0x012, 0x010]), shape.tcp_flags];
   if (shape.metadata) spec.metadata = rng.int(3);
   if (shape.eth_dst) spec.eth_dst = rng.pick(MACS);
   if (shape.vlan) spec.vlan_tci = [0x1000 | rng.pick([10, 20]), shape.vlan];
@@ -230,10 +233,10 @@ export function randomFlow(rng: Rng, base: ClsRule<number> | null, noise: number
   // Low address bits vary too, so prefixes are tested below their length.
   f[W_IPV4_SRC] = (f[W_IPV4_SRC]! ^ (rng.chance(0.5) ? rng.int(256) : 0)) >>> 0;
   f[W_IPV4_DST] = (f[W_IPV4_DST]! ^ (rng.chance(0.5) ? rng.int(256) : 0)) >>> 0;
-  f[W_TCP_FLAGS] = rng.int(0x1000);
+  f[W_TCP_FLAGS] = rng.chance(0.5) ? rng.pick([0, 0x008, 0x002, 0x012, 0x010]) : rng.int(0x1000);
   if (base !== null) for (let w = 0; w < FLOW_WORDS; w++) f[w] = ((f[w]! & ~base.mask[w]!) | base.key[w]!) >>> 0;
   for (let i = 0; i < noise; i++) {
-    const w = rng.pick([W_IN_PORT, W_ETH_TYPE, W_NW, W_IPV4_SRC, W_IPV4_DST, W_TP, W_REG0, W_ETH_DST, W_VLAN0, W_IPV6_DST + 1]);
+    const w = rng.pick([W_IN_PORT, W_ETH_TYPE, W_NW, W_IPV4_SRC, W_IPV4_DST, W_TP, W_TCP_FLAGS, W_REG0, W_ETH_DST, W_VLAN0, W_IPV6_DST + 1]);
     f[w] = (f[w]! ^ (1 << rng.int(32))) >>> 0;
   }
   return f;

@@ -168,12 +168,17 @@ export class Classifier<R> {
     for (; j < n; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
     const e = st.findFlow(flow, hashFinish(h, n << 2) | 0);
     if (e === null && st.portsTrie !== null) {
-      // The last stage has ports: the ports trie tells how many port bits rule it out.
+      // The last stage has ports: if no rule has the flow's ports, the ports trie tells how
+      // many port bits rule the subtable out.
       const pm = st.portsMask;
       const value = this.portsValue;
+      const plens = this.portsPlens;
       value[0] = flow[W_TP]! & pm;
-      const ports = (pm & topBits(st.portsTrie.lookup(value, 0, this.portsPlens, 0))) | wc[W_TP]!;
-      foldWords(wc, words, mv, this.ovsWildcards ? n : beforeLast);
+      plens[0] = 0;
+      const ports = (pm & topBits(st.portsTrie.lookup(value, 0, plens, 0))) | wc[W_TP]!;
+      // Ports of some rule match: the miss came from another word of the stage.
+      const portsMatch = (plens[0]! & (1 << (st.portsLen - 1))) !== 0;
+      foldWords(wc, words, mv, this.ovsWildcards || portsMatch ? n : beforeLast);
       wc[W_TP] = ports;
       return null;
     }
@@ -184,41 +189,48 @@ export class Classifier<R> {
   /**
    * Consult the prefix tries for the subtable's IP prefix fields. True if one proves no
    * rule of the subtable can match; the bits that proved it are then set in `wc`.
+   * A trie whose walk was decided within the subtable's prefix length, or by bits already
+   * un-wildcarded, is used first, as OVS does. Otherwise (unless ovsWildcards) the first
+   * `plen` bits alone prove it: no rule anywhere has a prefix of that length matching them.
    */
   private checkTries(st: Subtable<R>, flow: Uint32Array, wc: Uint32Array): boolean {
     const nt = this.trieDone.length;
-    const plens = this.triePlens;
+    let fallback = -1;
     for (let t = 0; t < nt; t++) {
       const plen = st.triePlen[t]!;
-      if (plen === 0) continue;
-      if (this.trieDone[t] === 0) {
-        this.trieDone[t] = 1;
-        const p = t << 2;
-        plens[p] = 0;
-        plens[p + 1] = 0;
-        plens[p + 2] = 0;
-        plens[p + 3] = 0;
-        // Like OVS, only for flows of the field's protocol (ARP reuses the IPv4 words).
-        this.trieStop[t] =
-          (flow[W_ETH_TYPE]! & 0xffff) === this.trieEthType[t]
-            ? this.tries[t]!.lookup(flow, this.trieWord[t]!, plens, p)
-            : -1;
-      }
+      if (plen === 0 || !this.trieRulesOut(t, plen, flow)) continue;
       const stop = this.trieStop[t]!;
-      if (stop < 0) continue;
-      const i = plen - 1;
-      if ((plens[(t << 2) + (i >>> 5)]! & (1 << (i & 31))) !== 0) continue;
-      // No rule anywhere has this prefix length matching the flow: the subtable cannot match,
-      // and the first min(stop, plen) bits decide that.
       const w = this.trieWord[t]!;
       const nw = this.trieWords[t]!;
-      if (stop <= plen || !this.ovsWildcards) {
-        setPrefixBits(wc, w, nw, stop < plen ? stop : plen);
+      if (stop <= plen) {
+        setPrefixBits(wc, w, nw, stop);
         return true;
       }
-      if (hasPrefixBits(wc, w, nw, stop)) return true; // OVS: skip when it costs no new bits
+      if (hasPrefixBits(wc, w, nw, stop)) return true;
+      if (fallback < 0) fallback = t;
     }
-    return false;
+    if (fallback < 0 || this.ovsWildcards) return false;
+    setPrefixBits(wc, this.trieWord[fallback]!, this.trieWords[fallback]!, st.triePlen[fallback]!);
+    return true;
+  }
+
+  /** Walk trie `t` for this lookup (once), and tell if no rule has a prefix of length `plen` matching the flow. */
+  private trieRulesOut(t: number, plen: number, flow: Uint32Array): boolean {
+    const plens = this.triePlens;
+    const p = t << 2;
+    if (this.trieDone[t] === 0) {
+      this.trieDone[t] = 1;
+      plens[p] = 0;
+      plens[p + 1] = 0;
+      plens[p + 2] = 0;
+      plens[p + 3] = 0;
+      // Like OVS, only for flows of the field's protocol (ARP reuses the IPv4 words).
+      this.trieStop[t] =
+        (flow[W_ETH_TYPE]! & 0xffff) === this.trieEthType[t] ? this.tries[t]!.lookup(flow, this.trieWord[t]!, plens, p) : -1;
+    }
+    if (this.trieStop[t]! < 0) return false;
+    const i = plen - 1;
+    return (plens[p + (i >>> 5)]! & (1 << (i & 31))) === 0;
   }
 
   // --- changes --------------------------------------------------------------------
