@@ -73,6 +73,8 @@ export interface DpKeyFormatOptions {
 }
 
 const ETH_TYPE_MIN = 0x0600;
+/** OVS's FLOW_DL_TYPE_NONE: what extract stores for a frame with no Ethertype. */
+export const ETH_TYPE_NONE = 0x05ff;
 const ETH_TYPE_IP = 0x0800;
 const ETH_TYPE_IPV6 = 0x86dd;
 const ETH_TYPE_ARP = 0x0806;
@@ -624,8 +626,11 @@ function formatL2Onward(k: Uint32Array, m: Uint32Array, level: number, v: boolea
     }
   }
   if (dlType < ETH_TYPE_MIN) {
-    // No Ethertype (802.2): OVS prints only the mask, as eth_type(0/0xffff).
-    if (v || dlMask !== 0) out.push(dlType === 0 ? `eth_type(0/${hx04(dlMask)})` : `eth_type(${hx04(dlType)}/${hx04(dlMask)})`);
+    // No Ethertype (802.2, stored as 0x05ff): OVS prints only the mask, as eth_type(0/0xffff).
+    if (v || dlMask !== 0) {
+      const shown = dlType === 0 || dlType === ETH_TYPE_NONE ? '0' : hx04(dlType);
+      out.push(`eth_type(${shown}/${hx04(dlMask)})`);
+    }
     return;
   }
   if (v || dlMask !== 0) out.push(`eth_type(${dlMask === 0xffff ? hx04(dlType) : `${hx04(dlType)}/${hx04(dlMask)}`})`);

@@ -49,7 +49,7 @@ import {
   setEthSrc,
 } from './layout.js';
 import { ODP_ATTR_BY_NAME, OdpAttr } from './odp-attr.js';
-import { CT_STATE_NAMES, TCP_FLAG_NAMES, TUN_FLAG_NAMES, isVlanEthType } from './odp-key-format.js';
+import { CT_STATE_NAMES, ETH_TYPE_NONE, TCP_FLAG_NAMES, TUN_FLAG_NAMES, isVlanEthType } from './odp-key-format.js';
 import { bigToWords, parseBigUintC, parseUintC, tokenizeOdp, type OdpNode } from './odp-text.js';
 
 export interface DpKeyParseOptions {
@@ -638,6 +638,8 @@ function applyLevel(level: Level, depth: number, k: Uint32Array, m: Uint32Array)
   let dlMask = 0;
   if (etNode !== undefined) {
     [dlType, dlMask] = parseEthType(etNode);
+    // eth_type(0/0xffff) is how OVS prints "no Ethertype" (802.2), which extract stores as 0x05ff.
+    if (dlType === 0 && dlMask !== 0) dlType = ETH_TYPE_NONE;
   } else {
     for (const [attr, t] of L3_ETH_TYPE) {
       if (level.has(attr)) {
