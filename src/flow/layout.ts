@@ -44,7 +44,7 @@ export const W_ETH_HI = 26;
 export const W_ETH_DST = 27;
 /** eth_src bytes 2-5. */
 export const W_ETH_SRC = 28;
-/** eth_type in bits 0-15 (0 for an 802.2 frame with no type, as OVS's FLOW_DL_TYPE_NONE 0x05ff). */
+/** eth_type in bits 0-15; an 802.2 frame with no Ethertype gets 0x05ff (OVS's FLOW_DL_TYPE_NONE). */
 export const W_ETH_TYPE = 29;
 /** Outer VLAN: tpid << 16 | tci, tci has VLAN_CFI (0x1000) set when the tag is present. */
 export const W_VLAN0 = 30;
