@@ -46,22 +46,26 @@ export class ExactCache {
 
   /**
    * Remember that packets with hash `h` went to flow `id` (generation `gen`, found at
-   * subtable slot `slot`). Prefers an entry with the same hash, then one that is empty or
-   * whose flow is gone (its generation no longer equals flowGen[id]), else evicts one of the two.
+   * subtable slot `slot`). Reuses the entry that already names this flow under this hash,
+   * else an empty entry or one whose flow is gone (its generation no longer equals
+   * flowGen[id]), else evicts one of the two (alternately).
    */
   insert(h: number, id: number, gen: number, slot: number, flowGen: Int32Array): void {
     const e = this.entries;
     const p0 = this.pos0(h);
     const p1 = this.pos1(h);
+    const id1 = id + 1;
     let p: number;
-    if (e[p0 + EMC_HASH] === h || !this.current(p0, flowGen)) p = p0;
-    else if (e[p1 + EMC_HASH] === h || !this.current(p1, flowGen)) p = p1;
+    if (e[p0 + EMC_HASH] === h && e[p0 + EMC_ID1] === id1) p = p0;
+    else if (e[p1 + EMC_HASH] === h && e[p1 + EMC_ID1] === id1) p = p1;
+    else if (!this.current(p0, flowGen)) p = p0;
+    else if (!this.current(p1, flowGen)) p = p1;
     else {
       this.victim ^= 1;
       p = this.victim === 0 ? p0 : p1;
     }
     e[p + EMC_HASH] = h;
-    e[p + EMC_ID1] = id + 1;
+    e[p + EMC_ID1] = id1;
     e[p + EMC_GEN] = gen;
     e[p + EMC_SLOT] = slot;
   }

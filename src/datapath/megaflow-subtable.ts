@@ -4,9 +4,12 @@
  * a miniflow). Flows live in an open-addressing robin-hood hash table over one Int32Array:
  * slot = [hash, id + 1 (0 = empty), masked word 0 .. n-1]. Lookups stop early on a miss
  * (robin-hood order); deletion shifts the cluster back, so there are no tombstones.
+ * lookup() and matchesAt() are code specialised to the mask's word positions when the
+ * platform allows it (megaflow-codegen.ts), else the generic loops below.
  */
 import { DP_KEY_WORDS, FLOW_WORDS } from '../flow/layout.js';
-import { hashAdd, hashFinishSigned } from '../flow/hash.js';
+import { hashMaskedSum, mulMix, WORD_MULT, hashFinishSigned } from '../flow/hash.js';
+import { subtableFns } from './megaflow-codegen.js';
 
 /** Basis of the subtable key hash. */
 const SUBTABLE_BASIS = 0x2d358dcc;
@@ -34,8 +37,13 @@ export class MegaflowSubtable {
   /** Scratch entries used while inserting (robin-hood swaps). */
   private readonly carry: Int32Array;
   private readonly tmp: Int32Array;
+  /** Id of the flow whose masked key equals key & mask, or -1. Sets lastSlot on a hit. */
+  readonly lookup: (key: Uint32Array) => number;
+  /** True if slot `slot` holds flow `id` and the flow matches `key` (cache-hit check). */
+  readonly matchesAt: (key: Uint32Array, slot: number, id: number) => boolean;
 
-  constructor(mask: Uint32Array, regIndex: number) {
+  /** `specialise` false keeps the generic lookup loops (tests compare both). */
+  constructor(mask: Uint32Array, regIndex: number, specialise = true) {
     this.regIndex = regIndex;
     this.mask = new Uint32Array(FLOW_WORDS);
     let n = 0;
@@ -58,25 +66,26 @@ export class MegaflowSubtable {
     this.tab = new Int32Array(MIN_CAPACITY * this.stride);
     this.carry = new Int32Array(this.stride);
     this.tmp = new Int32Array(this.stride);
+    const fns = specialise ? subtableFns(this.idx, SUBTABLE_BASIS) : null;
+    this.lookup = fns !== null ? fns.lookup : this.lookupGeneric;
+    this.matchesAt = fns !== null ? fns.matchesAt : this.matchesAtGeneric;
   }
 
   /** Subtable hash of `key` under this mask (signed 32-bit). */
   hashKey(key: Uint32Array): number {
-    const idx = this.idx;
-    const mw = this.maskWords;
-    const n = this.n;
-    let h = SUBTABLE_BASIS;
-    for (let j = 0; j < n; j++) h = hashAdd(h, key[idx[j]!]! & mw[j]!);
-    return hashFinishSigned(h, n << 2);
+    return hashMaskedSum(key, this.idx, this.maskWords, this.n, SUBTABLE_BASIS);
   }
 
-  /** Id of the flow whose masked key equals key & mask, or -1. Sets lastSlot on a hit. */
-  lookup(key: Uint32Array): number {
+  /** Generic lookup (see lookup). */
+  lookupGeneric(key: Uint32Array): number {
     const idx = this.idx;
     const mw = this.maskWords;
     const n = this.n;
     let h = SUBTABLE_BASIS;
-    for (let j = 0; j < n; j++) h = hashAdd(h, key[idx[j]!]! & mw[j]!);
+    for (let j = 0; j < n; j++) {
+      const i = idx[j]!;
+      h = (h + mulMix(key[i]! & mw[j]!, WORD_MULT[i]!)) | 0;
+    }
     h = hashFinishSigned(h, n << 2);
     const tab = this.tab;
     const stride = this.stride;
@@ -104,8 +113,8 @@ export class MegaflowSubtable {
     }
   }
 
-  /** True if slot `slot` holds flow `id` and the flow matches `key` (cache-hit check). */
-  matchesAt(key: Uint32Array, slot: number, id: number): boolean {
+  /** Generic cache-hit check (see matchesAt). */
+  matchesAtGeneric(key: Uint32Array, slot: number, id: number): boolean {
     if (slot >= this.cap) return false;
     const tab = this.tab;
     const base = slot * this.stride;

@@ -14,6 +14,8 @@ export interface MegaflowTableOptions {
   emcEntries?: number;
   /** Initial flow capacity (per-flow arrays grow by doubling). Default 1024. */
   initialCapacity?: number;
+  /** Use lookup code specialised per mask shape (default true; false = generic loops). */
+  specialise?: boolean;
 }
 
 const DEFAULT_EMC_ENTRIES = 8192;
@@ -56,10 +58,12 @@ export class MegaflowTable<A> {
   private byMaskHash = new Map<number, MegaflowSubtable[]>();
   private sortCountdown = SORT_INTERVAL;
   private readonly emc: ExactCache | null;
+  private readonly specialise: boolean;
 
   constructor(opts: MegaflowTableOptions = {}) {
     const emcEntries = opts.emcEntries ?? DEFAULT_EMC_ENTRIES;
     this.emc = emcEntries > 0 ? new ExactCache(emcEntries) : null;
+    this.specialise = opts.specialise ?? true;
     const cap = Math.max(16, opts.initialCapacity ?? DEFAULT_CAPACITY) | 0;
     this.cap = cap;
     this.packets = new Float64Array(cap);
@@ -81,10 +85,14 @@ export class MegaflowTable<A> {
     return this.ranked.length;
   }
 
-  /** Hot path: id of the flow matching the full packet key, or -1. */
+  /**
+   * Hot path: id of the flow matching the full packet key, or -1. Tries the exact-match
+   * cache first when there are two subtables or more.
+   */
   lookup(key: Uint32Array): number {
     const emc = this.emc;
-    if (emc === null) return this.classify(key, 0, null);
+    // With a single subtable the classifier is one probe, cheaper than the cache check.
+    if (emc === null || this.ranked.length <= 1) return this.classify(key, 0, null);
     const h = hashPacketKey(key, EMC_BASIS);
     const e = emc.entries;
     let p = emc.pos0(h);
@@ -282,7 +290,7 @@ export class MegaflowTable<A> {
   private addSubtable(mask: Uint32Array): MegaflowSubtable {
     let reg = this.subs.indexOf(null);
     if (reg < 0) reg = this.subs.length;
-    const sub = new MegaflowSubtable(mask, reg);
+    const sub = new MegaflowSubtable(mask, reg, this.specialise);
     if (reg === this.subs.length) this.subs.push(sub);
     else this.subs[reg] = sub;
     this.ranked.push(sub); // new masks go last, as in OVS

@@ -4,6 +4,7 @@
  * the words that tell traffic apart (the exact-match cache's index, like an RSS hash).
  */
 import {
+  FLOW_WORDS,
   W_CT,
   W_ETH_DST,
   W_ETH_HI,
@@ -79,21 +80,60 @@ export function hashCompressed(w: Uint32Array, off: number, n: number, basis: nu
   return hashFinish(h, n << 2);
 }
 
+/** Word mix for the sum hashes: fold the high half down, then multiply by an odd constant (a bijection). */
+export function mulMix(w: number, c: number): number {
+  return Math.imul(w ^ (w >>> 16), c);
+}
+
+/** Odd per-word-position multipliers for hashMaskedSum (one per FlowKey word). */
+export const WORD_MULT: Int32Array = (() => {
+  const m = new Int32Array(FLOW_WORDS);
+  for (let i = 0; i < FLOW_WORDS; i++) m[i] = hashFinishSigned(Math.imul(i + 1, 0x9e3779b9), 0x51ed270b) | 1;
+  return m;
+})();
+
+/**
+ * The megaflow subtables' hash of a masked key: word idx[j] of `key` ANDed with
+ * maskWords[j], mixed on its own with its position's multiplier, summed, then finalized.
+ * Words do not depend on each other, so the CPU hashes them in parallel; a key that
+ * differs from another in a single word never collides with it. Signed 32-bit result.
+ */
+export function hashMaskedSum(
+  key: Uint32Array,
+  idx: Uint8Array,
+  maskWords: Int32Array,
+  n: number,
+  basis: number,
+): number {
+  let s = basis | 0;
+  for (let j = 0; j < n; j++) {
+    const i = idx[j]!;
+    s = (s + mulMix(key[i]! & maskWords[j]!, WORD_MULT[i]!)) | 0;
+  }
+  return hashFinishSigned(s, n << 2);
+}
+
 /**
  * Cheap hash of a packet's key over the words that usually tell flows apart (in_port,
  * recirc_id, conntrack, tunnel id, Ethernet, VLAN, IP addresses, protocol, ports), like the
  * RSS hash OVS's exact-match cache is indexed by. Keys that differ only elsewhere collide,
  * which costs cache hits, never correctness: a cache hit is always verified.
- * Signed 32-bit result (see hashFinishSigned).
+ * Each word is mixed on its own and the results summed (no serial dependency between words,
+ * about twice as fast as a murmur chain), then finalized. Signed 32-bit result.
  */
 export function hashPacketKey(key: Uint32Array, basis: number): number {
-  let h = basis | 0;
-  h = hashAdd(h, key[W_IN_PORT]! ^ key[W_RECIRC_ID]! ^ key[W_CT]!);
-  h = hashAdd(h, key[W_TUN_ID + 1]! ^ key[W_ETH_HI]!);
-  h = hashAdd(h, key[W_ETH_DST]!);
-  h = hashAdd(h, key[W_ETH_SRC]! ^ key[W_ETH_TYPE]! ^ key[W_VLAN0]!);
-  h = hashAdd(h, key[W_IPV4_SRC]! ^ key[W_IPV6_SRC + 3]!);
-  h = hashAdd(h, key[W_IPV4_DST]! ^ key[W_IPV6_DST + 3]!);
-  h = hashAdd(h, key[W_NW]! ^ key[W_TP]!);
-  return hashFinishSigned(h, 28);
+  let s = basis | 0;
+  s = (s + mulMix(key[W_IN_PORT]!, 0x9e3779b1)) | 0;
+  s = (s + mulMix(key[W_RECIRC_ID]!, 0x85ebca6b)) | 0;
+  s = (s + mulMix(key[W_CT]!, 0xc2b2ae35)) | 0;
+  s = (s + mulMix(key[W_TUN_ID + 1]!, 0x27d4eb2f)) | 0;
+  s = (s + mulMix(key[W_ETH_HI]!, 0x165667b1)) | 0;
+  s = (s + mulMix(key[W_ETH_DST]!, 0xd3a2646d)) | 0;
+  s = (s + mulMix(key[W_ETH_SRC]!, 0xfd7046c5)) | 0;
+  s = (s + mulMix(key[W_ETH_TYPE]! ^ (key[W_VLAN0]! << 3), 0xb55a4f09)) | 0;
+  s = (s + mulMix(key[W_IPV4_SRC]! ^ key[W_IPV6_SRC + 3]!, 0x7feb352d)) | 0;
+  s = (s + mulMix(key[W_IPV4_DST]! ^ key[W_IPV6_DST + 3]!, 0x846ca68b)) | 0;
+  s = (s + mulMix(key[W_NW]!, 0x2c1b3c6d)) | 0;
+  s = (s + mulMix(key[W_TP]!, 0x297a2d39)) | 0;
+  return hashFinishSigned(s, 48);
 }

@@ -75,9 +75,9 @@ function randomKey(rnd: () => number): Uint32Array {
   return k;
 }
 
-function runDifferential(seed: number, emcEntries: number, ops: number): void {
+function runDifferential(seed: number, emcEntries: number, ops: number, specialise = true): void {
   const rnd = prng(seed);
-  const table = new MegaflowTable<string>({ emcEntries, initialCapacity: 16 });
+  const table = new MegaflowTable<string>({ emcEntries, initialCapacity: 16, specialise });
   const ref = new RefTable();
   const masks = makeMasks(rnd, 12);
   const live: number[] = [];
@@ -154,6 +154,11 @@ test('differential with a tiny EMC (constant eviction and collisions)', () => {
   runDifferential(21, 2, 4000);
 });
 
+test('differential with the generic (unspecialised) subtable code', () => {
+  runDifferential(31, 8192, 3000, false);
+  runDifferential(32, 0, 3000, false);
+});
+
 function exactMask(...words: number[]): Uint32Array {
   const m = new Uint32Array(FLOW_WORDS);
   for (const w of words) m[w] = 0xffffffff;
@@ -166,8 +171,14 @@ function keyWith(pairs: Array<[number, number]>): Uint32Array {
   return k;
 }
 
+/** Give `t` a second subtable that matches nothing here, so lookups go through the EMC. */
+function addDecoy(t: MegaflowTable<string>): void {
+  t.insert(keyWith([[DP_KEY_WORDS - 2, 0xdead]]), exactMask(DP_KEY_WORDS - 2), 'decoy');
+}
+
 test('EMC never returns a removed flow, even when its id is recycled', () => {
   const t = new MegaflowTable<string>();
+  addDecoy(t);
   const mask = exactMask(W_IN_PORT, W_IPV4_DST);
   const pkt = keyWith([[W_IN_PORT, 1], [W_IPV4_DST, 0x0a000001], [W_IPV4_SRC, 7]]);
   const id = t.insert(pkt, mask, 'x');
@@ -191,6 +202,7 @@ test('EMC never returns a removed flow, even when its id is recycled', () => {
 
 test('packets that share an EMC entry but match different flows', () => {
   const t = new MegaflowTable<string>();
+  addDecoy(t);
   const W = DP_KEY_WORDS - 1; // not part of the EMC's packet hash
   const mask = exactMask(W_IN_PORT, W);
   const a = keyWith([[W_IN_PORT, 1], [W, 1]]);
@@ -203,6 +215,7 @@ test('packets that share an EMC entry but match different flows', () => {
     assert.equal(t.lookup(b), idb);
     assert.equal(t.lookup(c), -1);
   }
+  assert.ok(t.nCacheHit > 0);
 });
 
 test('a removed flow that the EMC remembered gives way to an overlapping live flow', () => {
@@ -233,10 +246,16 @@ test('counters: masks probed in rank order, cache hits, misses probe every mask'
 
   const e = new MegaflowTable<number>();
   e.insert(keyWith([[W_IN_PORT, 1]]), exactMask(W_IN_PORT), 1);
+  e.insert(keyWith([[W_IPV4_SRC, 1]]), exactMask(W_IPV4_SRC), 2);
   const k = keyWith([[W_IN_PORT, 1], [W_TP, 99]]);
   e.lookup(k);
   e.lookup(k);
   assert.deepEqual([e.nCacheHit, e.nMaskHit], [1, 2]);
+  // A single subtable bypasses the cache (one probe is cheaper).
+  e.remove(1);
+  e.lookup(k);
+  e.lookup(k);
+  assert.deepEqual([e.nCacheHit, e.nMaskHit], [1, 4]);
 });
 
 test('subtables are re-ranked by hits', () => {
