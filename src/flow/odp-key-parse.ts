@@ -617,7 +617,8 @@ function applyLevel(level: Level, depth: number, k: Uint32Array, m: Uint32Array)
     if (etNode !== undefined && !isVlanEthType(tpid) && tpidMask === 0xffff) {
       fail(etNode.text, 'a VLAN header needs eth_type(0x8100) or eth_type(0x88a8)');
     }
-    const [tci, tciMask] = vlanNode !== undefined ? parseVlanTci(vlanNode) : [0, 0];
+    // encap() without vlan(): a tag is present but its TCI is wildcarded.
+    const [tci, tciMask] = vlanNode !== undefined ? parseVlanTci(vlanNode) : [VLAN_CFI, 0];
     if (vlanNode !== undefined && !(tci & VLAN_CFI)) {
       // A truncated VLAN header (cfi=0): the TPID stays in eth_type, nothing follows.
       if (encapNode !== undefined && encapNode.args!.length > 0) fail(encapNode.text, 'a VLAN header with cfi=0 cannot have encap() contents');
@@ -689,8 +690,7 @@ function applyLevel(level: Level, depth: number, k: Uint32Array, m: Uint32Array)
   l4(OdpAttr.SCTP, 132, null);
   l4(OdpAttr.ICMP, 1, false);
   l4(OdpAttr.ICMPV6, 58, true);
-  const tf = level.get(OdpAttr.TCP_FLAGS);
-  if (tf !== undefined && !level.has(OdpAttr.TCP)) fail(tf.text, 'requires tcp()');
+  l4(OdpAttr.TCP_FLAGS, 6, null);
   const nd = level.get(OdpAttr.ND);
   if (nd !== undefined) {
     const type = k[W_TP]! >>> 16;
