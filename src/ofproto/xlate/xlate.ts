@@ -1,0 +1,184 @@
+/*
+ * Translation entry point (OVS xlate_actions): run the OpenFlow pipeline of a bridge for
+ * one flow and produce the datapath actions plus the megaflow mask. The mask always holds
+ * recirc_id, in_port, eth_type and (for IP) nw_frag, then every bit the classifier lookups
+ * and the actions examined; OVS's final clean-ups (xlate_wc_finish) drop what the datapath
+ * cannot match on.
+ */
+import type { DpAction } from '../../datapath/actions.js';
+import { DpActionType } from '../../datapath/actions.js';
+import {
+  DP_KEY_WORDS,
+  FLOW_WORDS,
+  FRAG_LATER,
+  FRAG_MASK,
+  MAX_MPLS_LABELS,
+  MAX_VLAN_HEADERS,
+  VLAN_CFI,
+  W_ACTSET_OUTPUT,
+  W_ETH_TYPE,
+  W_IN_PORT,
+  W_MPLS0,
+  W_NW,
+  W_RECIRC_ID,
+  W_TP,
+  W_TUN_DST,
+  W_TUN_GBP,
+  W_TUN_ID,
+  W_TUN_IPV6_DST,
+  W_TUN_MISC,
+  W_TUN_SRC,
+  W_TUN_IPV6_SRC,
+  W_VLAN0,
+} from '../../flow/layout.js';
+import { formatMatch } from '../../flow/match-format.js';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, ETH_TYPE_IPV4, ETH_TYPE_IPV6 } from '../../packet/constants.js';
+import type { OfpAction } from '../ofp-actions.js';
+import { OFPP_NONE, OFPP_UNSET } from '../ofp-port.js';
+import type { XlateBridge } from '../xlate-bridge.js';
+import { actionSetToList, doXlateActions, reversibleActions } from './actions.js';
+import { XlateCtx, XlateError, type XlateOps, type XlateOptions, type XlateResult } from './context.js';
+import { ethType, isIpAny, isMplsEthType, isVlanTpid } from './flow-ops.js';
+import { mayReceive, xlateActionSet } from './output.js';
+import { lookupFromTable, reportTable, runLookupResult } from './table.js';
+import { TraceNodeType } from './trace-node.js';
+
+function freeze(ctx: XlateCtx<OfpAction>): void {
+  // OVS would recirculate here (after an MPLS pop, to parse the inner packet).
+  ctx.reportError('translation needs recirculation after MPLS pop, which is not supported');
+  ctx.exit = true;
+}
+
+export const OFPACT_XLATE_OPS: XlateOps<OfpAction> = {
+  doActions: doXlateActions,
+  reversible: reversibleActions,
+  actionSetToList,
+  freeze,
+  formatMatch: (key, mask) => formatMatch({ key, mask }),
+  // Trace callers pass the ovs-ofctl formatter (it lives in the OpenFlow layer, above ofproto).
+  formatActions: (acts) => (acts.length === 0 ? 'drop' : acts.map((a) => `action(${a.type})`).join(',')),
+};
+
+function tunnelDstSet(flow: Uint32Array): boolean {
+  if (flow[W_TUN_DST]) return true;
+  for (let i = 0; i < 4; i++) if (flow[W_TUN_IPV6_DST + i]) return true;
+  return false;
+}
+
+/** OVS xlate_wc_init (+ tnl_wc_init). */
+function wcInit(flow: Uint32Array, wc: Uint32Array): void {
+  wc[W_IN_PORT] = 0xffffffff;
+  wc[W_ETH_TYPE] = (wc[W_ETH_TYPE]! | 0xffff) >>> 0;
+  wc[W_RECIRC_ID] = 0xffffffff;
+  if (isIpAny(flow)) wc[W_NW] = (wc[W_NW]! | FRAG_MASK) >>> 0;
+  if (tunnelDstSet(flow)) {
+    wc[W_TUN_ID] = 0xffffffff;
+    wc[W_TUN_ID + 1] = 0xffffffff;
+    if (flow[W_TUN_DST]) {
+      wc[W_TUN_SRC] = 0xffffffff;
+      wc[W_TUN_DST] = 0xffffffff;
+    } else {
+      for (let i = 0; i < 4; i++) {
+        wc[W_TUN_IPV6_SRC + i] = 0xffffffff;
+        wc[W_TUN_IPV6_DST + i] = 0xffffffff;
+      }
+    }
+    // tun_tos and the DF / CSUM / KEY flags.
+    wc[W_TUN_MISC] = (wc[W_TUN_MISC]! | 0xff000000 | 0x7) >>> 0;
+  }
+}
+
+/** OVS xlate_wc_finish: what the datapath can and should match. `orig` is the upcall flow. */
+function wcFinish(orig: Uint32Array, wc: Uint32Array): void {
+  for (let w = DP_KEY_WORDS; w < FLOW_WORDS; w++) wc[w] = 0;
+  const t = ethType(orig);
+  const proto = orig[W_NW]! >>> 24;
+  if ((t === ETH_TYPE_IPV4 && proto === IPPROTO_ICMP) || (t === ETH_TYPE_IPV6 && proto === IPPROTO_ICMPV6)) {
+    wc[W_TP] = (wc[W_TP]! & 0x00ff00ff) >>> 0;
+  }
+  for (let i = 0; i < MAX_VLAN_HEADERS; i++) {
+    if (wc[W_VLAN0 + i]! & 0xffff) wc[W_VLAN0 + i] = (wc[W_VLAN0 + i]! | VLAN_CFI) >>> 0;
+  }
+  if (isIpAny(orig) && orig[W_NW]! & FRAG_LATER) wc[W_TP] = 0;
+  if (!isMplsEthType(t)) for (let i = 0; i < MAX_MPLS_LABELS; i++) wc[W_MPLS0 + i] = 0;
+  for (let i = 0; i < MAX_VLAN_HEADERS; i++) if (!isVlanTpid(orig[W_VLAN0 + i]! >>> 16)) wc[W_VLAN0 + i] = 0;
+  if (!tunnelDstSet(orig)) for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) wc[w] = 0;
+}
+
+/**
+ * Translates `flow` (FLOW_WORDS; in_port is a datapath port unless opts.ofInPort) through
+ * `bridge`'s pipeline. `flow` itself is not modified.
+ */
+export function xlate(bridge: XlateBridge<OfpAction>, flow: Uint32Array, opts: XlateOptions<OfpAction>): XlateResult<OfpAction> {
+  return xlateWith(bridge, flow, opts, OFPACT_XLATE_OPS);
+}
+
+/** xlate() with explicit operations (trace formatting, tests). */
+export function xlateWith(
+  bridge: XlateBridge<OfpAction>,
+  inFlow: Uint32Array,
+  opts: XlateOptions<OfpAction>,
+  ops: XlateOps<OfpAction>,
+): XlateResult<OfpAction> {
+  const flow = inFlow.slice();
+  if (!opts.ofInPort) {
+    const p = bridge.portByDp(flow[W_IN_PORT]!);
+    flow[W_IN_PORT] = p ? p.ofPort : OFPP_NONE;
+  }
+  flow[W_ACTSET_OUTPUT] = OFPP_UNSET;
+  const orig = flow.slice();
+  const ctx = new XlateCtx(bridge, flow, opts, ops);
+  // The datapath does not keep tunnel metadata across outputs.
+  for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) ctx.base[w] = 0;
+  wcInit(flow, ctx.wc);
+
+  const bnode = ctx.report(TraceNodeType.BRIDGE, `bridge("${bridge.name}")`);
+  if (bnode) ctx.trace = bnode.subs;
+
+  run: {
+    if (flow[W_RECIRC_ID]) {
+      ctx.reportError(`Recirculation context not found for ID ${flow[W_RECIRC_ID]!.toString(16)}`);
+      ctx.error = XlateError.NO_RECIRCULATION_CONTEXT;
+      break run;
+    }
+    const inPort = bridge.port(flow[W_IN_PORT]!);
+    let lookup = null;
+    if (!opts.actions) {
+      lookup = lookupFromTable(ctx, flow[W_IN_PORT]!, 0, true, true);
+      ctx.tableId = lookup.tableId;
+      reportTable(ctx, lookup, lookup.tableId);
+    }
+    if (inPort && !mayReceive(inPort)) break run;
+    if (opts.actions) ctx.ops.doActions(ctx, opts.actions, true, false);
+    else runLookupResult(ctx, lookup!, true, false);
+    if (ctx.error) break run;
+    xlateActionSet(ctx);
+  }
+
+  wcFinish(orig, ctx.wc);
+  let actions: DpAction[] = ctx.odp;
+  let slow = ctx.slow;
+  if (ctx.error) {
+    actions = [];
+    slow = 0;
+  } else if (actions.length && actions[actions.length - 1]!.type === DpActionType.CLONE) {
+    // A trailing clone() isolates nothing: inline it (OVS xlate_optimize_odp_actions).
+    const c = actions.pop() as { actions: readonly DpAction[] };
+    actions.push(...c.actions);
+  }
+  if (actions.length === 0) actions.push({ type: DpActionType.DROP, reason: ctx.error });
+  return {
+    actions,
+    mask: ctx.wc,
+    rules: ctx.rules,
+    packetIns: ctx.packetIns,
+    normals: ctx.normals,
+    error: ctx.error,
+    errorText: ctx.error ? (ctx.errorText ?? null) : null,
+    slow,
+    slowPath: slow !== 0,
+    finalFlow: flow,
+    tableId: ctx.tableId,
+  };
+}
+

@@ -1,0 +1,134 @@
+/*
+ * A small XlateBridge for translation tests: a Classifier per table, ports, groups, a MAC
+ * table, and helpers to build flows and rules from ovs-ofctl-like text.
+ */
+import { Classifier } from '../../src/ofproto/classifier/classifier.js';
+import { MacLearning } from '../../src/ofproto/mac-learning.js';
+import type { OfpAction } from '../../src/ofproto/ofp-actions.js';
+import { OFPP_LOCAL, type OfPort } from '../../src/ofproto/ofp-port.js';
+import type {
+  FragHandling,
+  TableMissConfig,
+  XlateBridge,
+  XlateGroup,
+  XlateRule,
+} from '../../src/ofproto/xlate-bridge.js';
+import { parseMatch } from '../../src/flow/match-parse.js';
+import { FLOW_WORDS, W_VLAN0 } from '../../src/flow/layout.js';
+
+export function mkPort(ofPort: number, dpPort: number, name: string, extra: Partial<OfPort> = {}): OfPort {
+  return {
+    ofPort,
+    dpPort,
+    name,
+    type: 'dummy',
+    adminDown: false,
+    linkDown: false,
+    noFlood: false,
+    noFwd: false,
+    noPacketIn: false,
+    noRecv: false,
+    vlanMode: null,
+    tag: null,
+    trunks: null,
+    patchPeer: null,
+    mac: 0x0200000000 + ofPort,
+    ...extra,
+  };
+}
+
+export class FakeBridge implements XlateBridge<OfpAction> {
+  readonly tables: Classifier<XlateRule<OfpAction>>[] = [];
+  readonly portMap = new Map<number, OfPort>();
+  readonly groups = new Map<number, XlateGroup<OfpAction>>();
+  readonly macs = new MacLearning();
+  readonly nTables = 255;
+  failMode: 'standalone' | 'secure' = 'secure';
+  fragHandling: FragHandling = 'normal';
+  forwardBpdu = false;
+  misses = new Map<number, TableMissConfig>();
+  packetInOnMiss = false;
+  connected = false;
+  peers = new Map<string, FakeBridge>();
+  learned: Array<{ action: OfpAction; flow: Uint32Array }> = [];
+
+  constructor(readonly name = 'br0', nPorts = 4) {
+    for (let i = 1; i <= nPorts; i++) this.addPort(mkPort(i, i, `p${i}`));
+    this.addPort(mkPort(OFPP_LOCAL, 100, name, { type: 'internal' }));
+  }
+
+  addPort(p: OfPort): OfPort {
+    this.portMap.set(p.ofPort, p);
+    return p;
+  }
+
+  /** Adds a rule from "table=N,priority=P,<match>" text with the given actions. */
+  add(text: string, actions: OfpAction[], cookie = 0n): XlateRule<OfpAction> {
+    let table = 0;
+    const parts = text.split(',').filter((s) => {
+      const m = /^table=(\d+)$/.exec(s);
+      if (m) table = Number(m[1]);
+      return !m && s !== '';
+    });
+    const r = parseMatch(parts.join(','));
+    if (!r.ok) throw new Error(r.error);
+    const { match, priority } = r.value;
+    const rule: XlateRule<OfpAction> = {
+      tableId: table,
+      priority,
+      key: match.key,
+      mask: match.mask,
+      cookie,
+      actions,
+      flags: 0,
+    };
+    while (this.tables.length <= table) this.tables.push(new Classifier());
+    this.tables[table]!.insert({ key: match.key, mask: match.mask, priority, data: rule });
+    return rule;
+  }
+
+  lookup(tableId: number, flow: Uint32Array, wc: Uint32Array | null): XlateRule<OfpAction> | null {
+    const t = this.tables[tableId];
+    if (!t) return null;
+    return t.lookup(flow, wc)?.data ?? null;
+  }
+  port(ofPort: number): OfPort | undefined {
+    return this.portMap.get(ofPort);
+  }
+  portByDp(dpPort: number): OfPort | undefined {
+    for (const p of this.portMap.values()) if (p.dpPort === dpPort) return p;
+    return undefined;
+  }
+  ports(): readonly OfPort[] {
+    return [...this.portMap.values()];
+  }
+  group(groupId: number): XlateGroup<OfpAction> | undefined {
+    return this.groups.get(groupId);
+  }
+  peerBridge(name: string): XlateBridge<OfpAction> | undefined {
+    return this.peers.get(name);
+  }
+  tableMiss(tableId: number): TableMissConfig {
+    return this.misses.get(tableId) ?? 'default';
+  }
+  wantsPacketInOnMiss(): boolean {
+    return this.packetInOnMiss;
+  }
+  controllerConnected(): boolean {
+    return this.connected;
+  }
+  learn(action: OfpAction, flow: Uint32Array): void {
+    this.learned.push({ action, flow: flow.slice() });
+  }
+}
+
+/** A flow from OpenFlow match text (exact values; in_port as given). */
+export function flowFrom(text: string): Uint32Array {
+  const r = parseMatch(text);
+  if (!r.ok) throw new Error(r.error);
+  const f = new Uint32Array(FLOW_WORDS);
+  f.set(r.value.match.key);
+  // A tagged flow carries its TPID, as extract() gives it.
+  if (f[W_VLAN0]! & 0x1000 && f[W_VLAN0]! >>> 16 === 0) f[W_VLAN0] = (f[W_VLAN0]! | (0x8100 << 16)) >>> 0;
+  return f;
+}
