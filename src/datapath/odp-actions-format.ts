@@ -26,9 +26,10 @@ function odpAttrOfSet(attr: SetAttr): OdpAttr {
 
 /** C's "%.1f" (glibc rounds exact ties to even; toFixed rounds them up). */
 export function formatPercent1(x: number): string {
-  const t = x * 10;
-  const f = Math.floor(t);
-  if (t - f === 0.5 && Number.isFinite(t)) {
+  // A double is exactly halfway between two tenths only when 4x is an odd integer.
+  const q = x * 4;
+  if (Number.isInteger(q) && q % 2 === 1) {
+    const f = Math.floor(x * 10);
     const n = f % 2 === 0 ? f : f + 1;
     return `${Math.floor(n / 10)}.${n % 10}`;
   }
