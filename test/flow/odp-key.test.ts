@@ -361,7 +361,7 @@ function randomKeyMask(r: Rng): KM {
     m[W_VLAN0 + i] = ((0xffff << 16) | VLAN_CFI | r.mask(0xefff)) >>> 0;
   }
 
-  const kind = r.pick(['ipv4', 'ipv6', 'arp', 'rarp', 'mpls', 'mpls_mc', 'other', 'none', 'wild'] as const);
+  const kind = r.pick(['ipv4', 'ipv4', 'ipv4', 'ipv6', 'ipv6', 'ipv6', 'arp', 'rarp', 'mpls', 'mpls_mc', 'other', 'none', 'wild'] as const);
   const ipCommon = (v6: boolean): void => {
     const l4Masked = r.chance(60);
     const proto = r.pick(v6 ? [6, 17, 132, 58, 58, 47] : [6, 17, 132, 1, 47]);
