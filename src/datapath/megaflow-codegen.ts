@@ -13,6 +13,7 @@ import { WORD_MULT } from '../flow/hash.js';
 export interface SubtableView {
   readonly maskWords: Int32Array;
   tab: Int32Array;
+  meta: Uint8Array;
   capMask: number;
   cap: number;
   lastSlot: number;
@@ -57,22 +58,19 @@ function buildSource(idx: Uint8Array, basis: number): { lookup: string; matchesA
     let h = ${basis | 0};
     ${hash.join('\n')}
     ${finishSrc(n << 2)}
+    const meta = this.meta;
+    const fp = 0x80 | ((h >>> 24) & 0x7f);
     const tab = this.tab;
     const m = this.capMask;
     let pos = h & m;
-    let dist = 0;
     for (;;) {
-      const b = pos * ${stride};
-      const id1 = tab[b + 1];
-      if (id1 === 0) return -1;
-      const eh = tab[b];
-      if (eh === h) {
-        if (${cond}) { this.lastSlot = pos; return id1 - 1; }
-      } else if (((pos - (eh & m)) & m) < dist) {
-        return -1;
+      const f = meta[pos];
+      if (f === 0) return -1;
+      if (f === fp) {
+        const b = pos * ${stride};
+        if (tab[b] === h && ${cond}) { this.lastSlot = pos; return tab[b + 1] - 1; }
       }
       pos = (pos + 1) & m;
-      dist++;
     }`;
   const matchesAt = `
     if (slot >= this.cap) return false;

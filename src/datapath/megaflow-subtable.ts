@@ -2,8 +2,11 @@
  * One megaflow subtable: every flow of one mask (OVS's sw_flow_mask + its flows, or a dpcls
  * subtable). Only the mask's non-zero datapath words are hashed and stored (compressed, like
  * a miniflow). Flows live in an open-addressing robin-hood hash table over one Int32Array:
- * slot = [hash, id + 1 (0 = empty), masked word 0 .. n-1]. Lookups stop early on a miss
- * (robin-hood order); deletion shifts the cluster back, so there are no tombstones.
+ * slot = [hash, id + 1 (0 = empty), masked word 0 .. n-1], with a parallel byte array of
+ * fingerprints (0 = empty, else 0x80 | 7 hash bits). A lookup scans the dense fingerprint
+ * bytes and reads a (cache-cold) slot only when its fingerprint matches, so probing a
+ * subtable that does not hold the packet's flow rarely touches the big slot array.
+ * Deletion shifts the cluster back (robin-hood order), so there are no tombstones.
  * lookup() and matchesAt() are code specialised to the mask's word positions when the
  * platform allows it (megaflow-codegen.ts), else the generic loops below.
  */
@@ -15,6 +18,11 @@ import { subtableFns } from './megaflow-codegen.js';
 const SUBTABLE_BASIS = 0x2d358dcc;
 const MIN_CAPACITY = 8;
 
+/** Slot fingerprint of a hash: never 0 (0 marks an empty slot); independent of the home bits for tables below 2^24 slots. */
+export function fingerprint(h: number): number {
+  return 0x80 | ((h >>> 24) & 0x7f);
+}
+
 export class MegaflowSubtable {
   /** The full mask (FLOW_WORDS words; words at or past DP_KEY_WORDS are zero). */
   readonly mask: Uint32Array;
@@ -25,6 +33,8 @@ export class MegaflowSubtable {
   /** Words per slot: hash, id + 1, then n masked key words. */
   readonly stride: number;
   tab: Int32Array;
+  /** Fingerprint of each slot: 0 = empty, else fingerprint(hash). */
+  meta: Uint8Array;
   cap: number;
   capMask: number;
   count = 0;
@@ -64,6 +74,7 @@ export class MegaflowSubtable {
     this.cap = MIN_CAPACITY;
     this.capMask = MIN_CAPACITY - 1;
     this.tab = new Int32Array(MIN_CAPACITY * this.stride);
+    this.meta = new Uint8Array(MIN_CAPACITY);
     this.carry = new Int32Array(this.stride);
     this.tmp = new Int32Array(this.stride);
     const fns = specialise ? subtableFns(this.idx, SUBTABLE_BASIS) : null;
@@ -87,29 +98,28 @@ export class MegaflowSubtable {
       h = (h + mulMix(key[i]! & mw[j]!, WORD_MULT[i]!)) | 0;
     }
     h = hashFinishSigned(h, n << 2);
+    const meta = this.meta;
+    const fp = fingerprint(h);
     const tab = this.tab;
     const stride = this.stride;
     const m = this.capMask;
     let pos = h & m;
-    let dist = 0;
     for (;;) {
-      const base = pos * stride;
-      const id1 = tab[base + 1]!;
-      if (id1 === 0) return -1;
-      const eh = tab[base]!;
-      if (eh === h) {
-        const off = base + 2;
-        let j = 0;
-        while (j < n && (key[idx[j]!]! & mw[j]!) === tab[off + j]!) j++;
-        if (j === n) {
-          this.lastSlot = pos;
-          return id1 - 1;
+      const f = meta[pos]!;
+      if (f === 0) return -1;
+      if (f === fp) {
+        const base = pos * stride;
+        if (tab[base] === h) {
+          const off = base + 2;
+          let j = 0;
+          while (j < n && (key[idx[j]!]! & mw[j]!) === tab[off + j]!) j++;
+          if (j === n) {
+            this.lastSlot = pos;
+            return tab[base + 1]! - 1;
+          }
         }
-      } else if (((pos - (eh & m)) & m) < dist) {
-        return -1;
       }
       pos = (pos + 1) & m;
-      dist++;
     }
   }
 
@@ -145,6 +155,7 @@ export class MegaflowSubtable {
   /** Robin-hood insert of entry `c` (clobbers c). */
   private place(c: Int32Array): void {
     const tab = this.tab;
+    const meta = this.meta;
     const stride = this.stride;
     const m = this.capMask;
     const t = this.tmp;
@@ -152,8 +163,9 @@ export class MegaflowSubtable {
     let dist = 0;
     for (;;) {
       const base = pos * stride;
-      if (tab[base + 1] === 0) {
+      if (meta[pos] === 0) {
         for (let j = 0; j < stride; j++) tab[base + j] = c[j]!;
+        meta[pos] = fingerprint(c[0]!);
         return;
       }
       const ed = (pos - (tab[base]! & m)) & m;
@@ -164,6 +176,7 @@ export class MegaflowSubtable {
           tab[base + j] = c[j]!;
           c[j] = t[j]!;
         }
+        meta[pos] = fingerprint(tab[base]!);
         dist = ed;
       }
       pos = (pos + 1) & m;
@@ -200,11 +213,13 @@ export class MegaflowSubtable {
       const next = (pos + 1) & m;
       const nb = next * stride;
       const base = pos * stride;
-      if (tab[nb + 1] === 0 || ((next - (tab[nb]! & m)) & m) === 0) {
+      if (this.meta[next] === 0 || ((next - (tab[nb]! & m)) & m) === 0) {
         for (let j = 0; j < stride; j++) tab[base + j] = 0;
+        this.meta[pos] = 0;
         break;
       }
       for (let j = 0; j < stride; j++) tab[base + j] = tab[nb + j]!;
+      this.meta[pos] = this.meta[next]!;
       pos = next;
     }
     this.count--;
@@ -234,13 +249,14 @@ export class MegaflowSubtable {
   }
 
   memoryBytes(): number {
-    return this.tab.byteLength + this.carry.byteLength * 2 + this.mask.byteLength + this.idx.byteLength + this.maskWords.byteLength;
+    return this.tab.byteLength + this.meta.byteLength + this.carry.byteLength * 2 + this.mask.byteLength + this.idx.byteLength + this.maskWords.byteLength;
   }
 
   private resize(newCap: number): void {
     const old = this.tab;
     const stride = this.stride;
     this.tab = new Int32Array(newCap * stride);
+    this.meta = new Uint8Array(newCap);
     this.cap = newCap;
     this.capMask = newCap - 1;
     const c = this.carry;
