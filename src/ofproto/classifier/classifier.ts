@@ -10,7 +10,8 @@
 import { FLOW_WORDS, W_ETH_TYPE, W_IPV4_DST, W_IPV4_SRC, W_IPV6_DST, W_IPV6_SRC, W_TP } from '../../flow/layout.js';
 import { hashAdd, hashFinish, hashWords } from '../../flow/hash.js';
 import { PrefixTrie, topBits } from './prefix-trie.js';
-import { ClsEntry, Subtable } from './subtable.js';
+import { Subtable } from './subtable.js';
+import type { ClsEntry } from './subtable.js';
 import type { ClsRule } from './subtable.js';
 
 export type { ClsRule } from './subtable.js';
@@ -241,7 +242,7 @@ export class Classifier<R> {
     if (st === null) st = this.createSubtable(rule.mask);
     const k = st.compact(rule.key);
     const hash = st.hashCompact(k);
-    let e = st.findCompact(k, hash);
+    const e = st.findCompact(k, hash);
     if (e !== null) {
       const rules = e.rules;
       let i = 0;
@@ -253,8 +254,7 @@ export class Classifier<R> {
       }
       rules.splice(i, 0, rule);
     } else {
-      e = new ClsEntry<R>(hash, k, [rule]);
-      st.addEntry(e);
+      st.addEntry(k, hash, rule);
       this.trieUpdate(st, rule, true);
     }
     this.nRules++;

@@ -5,22 +5,18 @@
  * rules matching the value, and how many leading bits of the value decided the walk: any
  * value that agrees on those bits sees the same prefix lengths, so a lookup that skips a
  * subtable because of the trie only needs to un-wildcard those bits.
+ *
+ * Nodes live in one Int32Array, 4 words each (one cache line or less per step of a walk):
+ * [bits left-aligned, nBits | nRules << 6, child for bit 0, child for bit 1]. Node 0 is the
+ * root (no bits of its own); child 0 means none. Freed nodes are chained through word 2.
  */
 
-class TrieNode {
-  /** The node's bits, left-aligned in a 32-bit word (low bits beyond nBits are 0). */
-  prefix: number;
-  nBits: number;
-  /** Number of rules whose prefix ends exactly at this node. */
-  nRules: number;
-  e0: TrieNode | null = null;
-  e1: TrieNode | null = null;
-  constructor(prefix: number, nBits: number, nRules: number) {
-    this.prefix = prefix | 0;
-    this.nBits = nBits;
-    this.nRules = nRules;
-  }
-}
+const PREFIX = 0;
+const INFO = 1;
+const E0 = 2;
+const NBITS_MASK = 63;
+const NRULES_SHIFT = 6;
+const NRULES_ONE = 1 << NRULES_SHIFT;
 
 /** The top `n` bits set (n in 0..32). */
 export function topBits(n: number): number {
@@ -31,12 +27,15 @@ export class PrefixTrie {
   /** Width of the field in bits (32 or 128). */
   readonly nBits: number;
   private readonly nWords: number;
-  /** Sentinel with no bits of its own. */
-  private readonly root = new TrieNode(0, 0, 0);
+  private t: Int32Array;
+  /** First never-used node, and the head of the free list (0 = empty). */
+  private next = 1;
+  private free = 0;
 
   constructor(nBits: number) {
     this.nBits = nBits;
     this.nWords = nBits >>> 5;
+    this.t = new Int32Array(4 * 16);
   }
 
   /** 32 bits of the value (words v[ofs..]) starting at bit `p`, left-aligned; bits past the field are 0. */
@@ -55,56 +54,66 @@ export class PrefixTrie {
    * of the value that decided the walk: every value agreeing on them sets the same bits.
    */
   lookup(v: Uint32Array, ofs: number, plens: Uint32Array, pOfs: number): number {
-    let node = this.root;
-    let len = 0;
+    const t = this.t;
     const total = this.nBits;
+    let node = 0;
+    let len = 0;
     for (;;) {
       if (len === total) return len;
       const b = (v[ofs + (len >>> 5)]! >>> (31 - (len & 31))) & 1;
-      const next = b === 0 ? node.e0 : node.e1;
-      if (next === null) {
+      const base = node << 2;
+      const nx = t[base + E0 + b]!;
+      if (nx === 0) {
         // Nothing longer down this way; the bit itself matters only if the other way exists.
-        return (b === 0 ? node.e1 : node.e0) === null ? len : len + 1;
+        return t[base + E0 + 1 - b] === 0 ? len : len + 1;
       }
-      const eq = Math.clz32(next.prefix ^ this.bitsAt(v, ofs, len));
-      if (eq < next.nBits) return len + eq + 1; // includes the first differing bit
-      len += next.nBits;
-      if (next.nRules > 0) {
+      const nb = nx << 2;
+      const info = t[nb + INFO]!;
+      const bits = info & NBITS_MASK;
+      const eq = Math.clz32(t[nb + PREFIX]! ^ this.bitsAt(v, ofs, len));
+      if (eq < bits) return len + eq + 1; // includes the first differing bit
+      len += bits;
+      if (info >>> NRULES_SHIFT !== 0) {
         const i = len - 1;
         plens[pOfs + (i >>> 5)] = plens[pOfs + (i >>> 5)]! | (1 << (i & 31));
       }
-      node = next;
+      node = nx;
     }
   }
 
   /** Add one rule with the first `plen` bits (1..nBits) of the value in v[ofs..]. */
   insert(v: Uint32Array, ofs: number, plen: number): void {
-    let node = this.root;
+    let node = 0;
     let len = 0;
     for (;;) {
       if (len === plen) {
-        node.nRules++;
+        this.t[(node << 2) + INFO]! += NRULES_ONE;
         return;
       }
       const b = (v[ofs + (len >>> 5)]! >>> (31 - (len & 31))) & 1;
-      const next = b === 0 ? node.e0 : node.e1;
-      if (next === null) {
-        this.setEdge(node, b, this.chain(v, ofs, len, plen));
+      const nx = this.t[(node << 2) + E0 + b]!;
+      if (nx === 0) {
+        const c = this.chain(v, ofs, len, plen);
+        this.t[(node << 2) + E0 + b] = c;
         return;
       }
-      const n = Math.min(next.nBits, plen - len);
-      const eq = Math.min(Math.clz32(next.prefix ^ this.bitsAt(v, ofs, len)), n);
-      if (eq === next.nBits) {
+      const nBits = this.t[(nx << 2) + INFO]! & NBITS_MASK;
+      const n = Math.min(nBits, plen - len);
+      const eq = Math.min(Math.clz32(this.t[(nx << 2) + PREFIX]! ^ this.bitsAt(v, ofs, len)), n);
+      if (eq === nBits) {
         len += eq;
-        node = next;
+        node = nx;
         continue;
       }
-      // Split `next` after its first `eq` bits (eq >= 1: the edge's first bit is b).
-      const mid = new TrieNode(next.prefix & topBits(eq), eq, 0);
-      next.prefix = next.prefix << eq;
-      next.nBits -= eq;
-      this.setEdge(mid, (next.prefix >>> 31) & 1, next);
-      this.setEdge(node, b, mid);
+      // Split `nx` after its first `eq` bits (eq >= 1: the edge's first bit is b).
+      const prefix = this.t[(nx << 2) + PREFIX]!;
+      const mid = this.alloc(prefix & topBits(eq), eq, 0);
+      const rest = prefix << eq;
+      const t = this.t; // alloc may have grown it
+      t[(nx << 2) + PREFIX] = rest;
+      t[(nx << 2) + INFO] = t[(nx << 2) + INFO]! - eq;
+      t[(mid << 2) + E0 + ((rest >>> 31) & 1)] = nx;
+      t[(node << 2) + E0 + b] = mid;
       node = mid;
       len += eq;
     }
@@ -112,38 +121,48 @@ export class PrefixTrie {
 
   /** Remove one rule added with insert(v, ofs, plen); false if there was none. */
   remove(v: Uint32Array, ofs: number, plen: number): boolean {
-    const path: TrieNode[] = [this.root];
-    let node = this.root;
+    const t = this.t;
+    const path: number[] = [0];
+    let node = 0;
     let len = 0;
     while (len < plen) {
       const b = (v[ofs + (len >>> 5)]! >>> (31 - (len & 31))) & 1;
-      const next = b === 0 ? node.e0 : node.e1;
-      if (next === null || next.nBits > plen - len) return false;
-      if (Math.clz32(next.prefix ^ this.bitsAt(v, ofs, len)) < next.nBits) return false;
-      len += next.nBits;
-      node = next;
+      const nx = t[(node << 2) + E0 + b]!;
+      if (nx === 0) return false;
+      const bits = t[(nx << 2) + INFO]! & NBITS_MASK;
+      if (bits > plen - len) return false;
+      if (Math.clz32(t[(nx << 2) + PREFIX]! ^ this.bitsAt(v, ofs, len)) < bits) return false;
+      len += bits;
+      node = nx;
       path.push(node);
     }
-    if (node.nRules === 0) return false;
-    node.nRules--;
+    if (t[(node << 2) + INFO]! >>> NRULES_SHIFT === 0) return false;
+    t[(node << 2) + INFO]! -= NRULES_ONE;
     // Prune empty leaves, then merge a rule-less node into its only child when it fits.
     for (let i = path.length - 1; i > 0; i--) {
       const n = path[i]!;
-      if (n.nRules > 0) break;
-      if (n.e0 === null && n.e1 === null) {
-        const parent = path[i - 1]!;
-        if (parent.e0 === n) parent.e0 = null;
-        else parent.e1 = null;
+      const nb = n << 2;
+      if (t[nb + INFO]! >>> NRULES_SHIFT !== 0) break;
+      const c0 = t[nb + E0]!;
+      const c1 = t[nb + E0 + 1]!;
+      if (c0 === 0 && c1 === 0) {
+        const pb = path[i - 1]! << 2;
+        if (t[pb + E0] === n) t[pb + E0] = 0;
+        else t[pb + E0 + 1] = 0;
+        this.release(n);
         continue;
       }
-      if (n.e0 === null || n.e1 === null) {
-        const c = (n.e0 ?? n.e1)!;
-        if (n.nBits + c.nBits <= 32) {
-          n.prefix = n.prefix | (c.prefix >>> n.nBits);
-          n.nBits += c.nBits;
-          n.nRules = c.nRules;
-          n.e0 = c.e0;
-          n.e1 = c.e1;
+      if (c0 === 0 || c1 === 0) {
+        const c = c0 === 0 ? c1 : c0;
+        const cb = c << 2;
+        const nBits = t[nb + INFO]! & NBITS_MASK;
+        const cInfo = t[cb + INFO]!;
+        if (nBits + (cInfo & NBITS_MASK) <= 32) {
+          t[nb + PREFIX] = t[nb + PREFIX]! | (t[cb + PREFIX]! >>> nBits);
+          t[nb + INFO] = cInfo + nBits;
+          t[nb + E0] = t[cb + E0]!;
+          t[nb + E0 + 1] = t[cb + E0 + 1]!;
+          this.release(c);
         }
       }
       break;
@@ -153,20 +172,43 @@ export class PrefixTrie {
 
   /** True if the trie holds no rule. */
   get empty(): boolean {
-    return this.root.e0 === null && this.root.e1 === null && this.root.nRules === 0;
+    return this.t[E0] === 0 && this.t[E0 + 1] === 0 && this.t[INFO]! >>> NRULES_SHIFT === 0;
   }
 
   /** A chain of nodes for bits [from, plen) of the value, the last one holding one rule. */
-  private chain(v: Uint32Array, ofs: number, from: number, plen: number): TrieNode {
+  private chain(v: Uint32Array, ofs: number, from: number, plen: number): number {
     const n = Math.min(32, plen - from);
-    const node = new TrieNode(this.bitsAt(v, ofs, from) & topBits(n), n, 0);
-    if (from + n === plen) node.nRules = 1;
-    else this.setEdge(node, (this.bitsAt(v, ofs, from + n) >>> 31) & 1, this.chain(v, ofs, from + n, plen));
+    if (from + n === plen) return this.alloc(this.bitsAt(v, ofs, from) & topBits(n), n, 1);
+    const child = this.chain(v, ofs, from + n, plen);
+    const node = this.alloc(this.bitsAt(v, ofs, from) & topBits(n), n, 0);
+    this.t[(node << 2) + E0 + ((this.bitsAt(v, ofs, from + n) >>> 31) & 1)] = child;
     return node;
   }
 
-  private setEdge(node: TrieNode, b: number, child: TrieNode): void {
-    if (b === 0) node.e0 = child;
-    else node.e1 = child;
+  private alloc(prefix: number, nBits: number, nRules: number): number {
+    let node = this.free;
+    if (node !== 0) this.free = this.t[(node << 2) + E0]!;
+    else {
+      node = this.next++;
+      if (node << 2 >= this.t.length) {
+        const bigger = new Int32Array(this.t.length * 2);
+        bigger.set(this.t);
+        this.t = bigger;
+      }
+    }
+    const b = node << 2;
+    this.t[b + PREFIX] = prefix;
+    this.t[b + INFO] = nBits | (nRules << NRULES_SHIFT);
+    this.t[b + E0] = 0;
+    this.t[b + E0 + 1] = 0;
+    return node;
+  }
+
+  private release(node: number): void {
+    const b = node << 2;
+    this.t[b + INFO] = 0;
+    this.t[b + E0 + 1] = 0;
+    this.t[b + E0] = this.free;
+    this.free = node;
   }
 }

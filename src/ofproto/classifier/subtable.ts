@@ -4,6 +4,8 @@
  * per stage except the last (a multiset of the cumulative stage hashes, used to rule a packet
  * out early), and a table of entries keyed by the hash of the whole masked key. An entry is
  * one distinct match; it lists its rules (same match, different priorities) by priority.
+ * The hash table is one Int32Array of [hash, entry index + 1] pairs and the entries' compact
+ * keys sit in one flat Int32Array, so a probe touches few cache lines.
  */
 import { FLOW_WORDS, W_TP } from '../../flow/layout.js';
 import { hashAdd, hashFinish } from '../../flow/hash.js';
@@ -22,9 +24,10 @@ export interface ClsRule<R> {
 /** One distinct match of a subtable and its rules, highest priority first. */
 export class ClsEntry<R> {
   constructor(
+    /** Hash of the masked key (as the lookup computes it for a matching flow). */
     readonly hash: number,
-    /** The masked key restricted to the subtable's words (compact form). */
-    readonly key: Int32Array,
+    /** Position of the entry (and of its compact key) in the subtable's dense arrays. */
+    public idx: number,
     readonly rules: ClsRule<R>[],
   ) {}
 }
@@ -58,10 +61,12 @@ export class Subtable<R> {
   /** Order of creation, to keep subtables of equal max priority in a stable order. */
   readonly serial: number;
 
-  private hashes: Int32Array;
-  private slots: (ClsEntry<R> | null)[];
+  /** [hash, entry index + 1 (0 = free)] pairs, open addressing with linear probing. */
+  private tab: Int32Array;
   private tmask: number;
-  nEntries = 0;
+  /** Dense entries and their compact keys (entry i at keys[i * nWords ..]). */
+  private ents: ClsEntry<R>[] = [];
+  private keys: Int32Array;
 
   constructor(mask: Uint32Array, triePlen: Int32Array, serial: number) {
     this.mask = mask.slice(0, FLOW_WORDS);
@@ -97,9 +102,13 @@ export class Subtable<R> {
     // Prefix length up to the lowest mask bit (32 - ctz); wildcarded bits inside are 0 in every value.
     this.portsLen = pm === 0 ? 0 : 1 + Math.clz32(pm & -pm);
     this.portsTrie = pm === 0 ? null : new PrefixTrie(32);
-    this.hashes = new Int32Array(16);
-    this.slots = new Array<ClsEntry<R> | null>(16).fill(null);
+    this.tab = new Int32Array(32);
     this.tmask = 15;
+    this.keys = new Int32Array(8 * this.nWords);
+  }
+
+  get nEntries(): number {
+    return this.ents.length;
   }
 
   /** Compact masked key of `key` (any FlowKey; it is masked here). */
@@ -116,31 +125,32 @@ export class Subtable<R> {
     return hashFinish(h, this.nWords << 2) | 0;
   }
 
-  /** Cumulative hash of the first `s + 1` stages of a compact key. */
-  stageHash(k: Int32Array, s: number): number {
+  /** Cumulative hash of the first `s + 1` stages of the compact key at keys[base..]. */
+  private stageHash(keys: Int32Array, base: number, s: number): number {
     let h = 0;
     const end = this.stageEnd[s]!;
-    for (let j = 0; j < end; j++) h = hashAdd(h, k[j]!);
+    for (let j = 0; j < end; j++) h = hashAdd(h, keys[base + j]!);
     return hashFinish(h, end << 2) | 0;
   }
 
   /** The entry matching `flow` among those with this full hash, or null. */
   findFlow(flow: Uint32Array, hash: number): ClsEntry<R> | null {
-    const hashes = this.hashes;
-    const slots = this.slots;
+    const tab = this.tab;
     const m = this.tmask;
+    const keys = this.keys;
     const words = this.words;
     const mv = this.maskVals;
     const n = this.nWords;
     let i = hash & m;
     for (;;) {
-      const e = slots[i]!;
-      if (e === null) return null;
-      if (hashes[i] === hash) {
-        const k = e.key;
+      const p = i << 1;
+      const ix = tab[p + 1]!;
+      if (ix === 0) return null;
+      if (tab[p] === hash) {
+        const base = (ix - 1) * n;
         let j = 0;
-        while (j < n && (flow[words[j]!]! & mv[j]!) === k[j]) j++;
-        if (j === n) return e;
+        while (j < n && (flow[words[j]!]! & mv[j]!) === keys[base + j]) j++;
+        if (j === n) return this.ents[ix - 1]!;
       }
       i = (i + 1) & m;
     }
@@ -148,59 +158,62 @@ export class Subtable<R> {
 
   /** The entry with this compact key, or null. */
   findCompact(k: Int32Array, hash: number): ClsEntry<R> | null {
+    const n = this.nWords;
     let i = hash & this.tmask;
     for (;;) {
-      const e = this.slots[i]!;
-      if (e === null) return null;
-      if (this.hashes[i] === hash && sameKey(e.key, k)) return e;
+      const p = i << 1;
+      const ix = this.tab[p + 1]!;
+      if (ix === 0) return null;
+      if (this.tab[p] === hash) {
+        const base = (ix - 1) * n;
+        let j = 0;
+        while (j < n && this.keys[base + j] === k[j]) j++;
+        if (j === n) return this.ents[ix - 1]!;
+      }
       i = (i + 1) & this.tmask;
     }
   }
 
-  /** Add a new entry (its key must not be present) and its stage hashes. */
-  addEntry(e: ClsEntry<R>): void {
-    if ((this.nEntries + 1) * 2 > this.tmask + 1) this.grow();
-    this.place(e);
-    this.nEntries++;
-    for (let s = 0; s < this.nStages - 1; s++) this.indices[s]!.add(this.stageHash(e.key, s));
-    if (this.portsTrie !== null) this.portsTrie.insert(portsValue(e, this), 0, this.portsLen);
+  /** Add a new entry for compact key `k` (not present yet) with its first rule. */
+  addEntry(k: Int32Array, hash: number, rule: ClsRule<R>): ClsEntry<R> {
+    const n = this.nWords;
+    const idx = this.ents.length;
+    if ((idx + 1) * n > this.keys.length) {
+      const bigger = new Int32Array(Math.max(16, 2 * (idx + 1)) * n);
+      bigger.set(this.keys);
+      this.keys = bigger;
+    }
+    this.keys.set(k, idx * n);
+    const e = new ClsEntry<R>(hash, idx, [rule]);
+    this.ents.push(e);
+    if (this.ents.length * 2 > this.tmask + 1) this.rehash(this.tab.length);
+    else this.place(hash, idx + 1);
+    for (let s = 0; s < this.nStages - 1; s++) this.indices[s]!.add(this.stageHash(this.keys, idx * n, s));
+    if (this.portsTrie !== null) this.portsTrie.insert(this.portsValue(idx), 0, this.portsLen);
+    return e;
   }
 
   /** Remove an entry added with addEntry. */
   removeEntry(e: ClsEntry<R>): void {
-    const m = this.tmask;
-    let i = e.hash & m;
-    while (this.slots[i] !== e) {
-      if (this.slots[i] === null) return;
-      i = (i + 1) & m;
+    const n = this.nWords;
+    const idx = e.idx;
+    for (let s = 0; s < this.nStages - 1; s++) this.indices[s]!.remove(this.stageHash(this.keys, idx * n, s));
+    if (this.portsTrie !== null) this.portsTrie.remove(this.portsValue(idx), 0, this.portsLen);
+    this.unplace(this.slotOf(e.hash, idx + 1));
+    // Keep the arrays dense: the last entry moves into the freed position.
+    const last = this.ents.pop()!;
+    if (last !== e) {
+      const from = last.idx;
+      this.keys.copyWithin(idx * n, from * n, from * n + n);
+      this.tab[(this.slotOf(last.hash, from + 1) << 1) + 1] = idx + 1;
+      last.idx = idx;
+      this.ents[idx] = last;
     }
-    this.slots[i] = null;
-    this.nEntries--;
-    // Shift later members of the probe run back into the hole.
-    let hole = i;
-    let j = i;
-    for (;;) {
-      j = (j + 1) & m;
-      const x = this.slots[j]!;
-      if (x === null) break;
-      const home = this.hashes[j]! & m;
-      const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
-      if (!inRange) {
-        this.slots[hole] = x;
-        this.hashes[hole] = this.hashes[j]!;
-        this.slots[j] = null;
-        hole = j;
-      }
-    }
-    for (let s = 0; s < this.nStages - 1; s++) this.indices[s]!.remove(this.stageHash(e.key, s));
-    if (this.portsTrie !== null) this.portsTrie.remove(portsValue(e, this), 0, this.portsLen);
   }
 
   /** Every entry (off the hot path). */
   entries(): ClsEntry<R>[] {
-    const out: ClsEntry<R>[] = [];
-    for (const e of this.slots) if (e !== null) out.push(e);
-    return out;
+    return this.ents.slice();
   }
 
   /** Recompute maxPriority/maxCount from the entries. */
@@ -208,8 +221,7 @@ export class Subtable<R> {
     let max = 0;
     let count = 0;
     let first = true;
-    for (const e of this.slots) {
-      if (e === null) continue;
+    for (const e of this.ents) {
       for (const r of e.rules) {
         if (first || r.priority > max) {
           max = r.priority;
@@ -222,32 +234,51 @@ export class Subtable<R> {
     this.maxCount = count;
   }
 
-  private place(e: ClsEntry<R>): void {
-    let i = e.hash & this.tmask;
-    while (this.slots[i] !== null) i = (i + 1) & this.tmask;
-    this.slots[i] = e;
-    this.hashes[i] = e.hash;
+  /** The entry's masked ports word as a one-word value for the ports trie. */
+  private portsValue(idx: number): Uint32Array {
+    const v = new Uint32Array(1);
+    for (let j = 0; j < this.nWords; j++) if (this.words[j] === W_TP) v[0] = this.keys[idx * this.nWords + j]!;
+    return v;
   }
 
-  private grow(): void {
-    const old = this.slots;
-    const cap = old.length * 2;
-    this.hashes = new Int32Array(cap);
-    this.slots = new Array<ClsEntry<R> | null>(cap).fill(null);
+  private place(hash: number, ix: number): void {
+    let i = hash & this.tmask;
+    while (this.tab[(i << 1) + 1] !== 0) i = (i + 1) & this.tmask;
+    this.tab[i << 1] = hash;
+    this.tab[(i << 1) + 1] = ix;
+  }
+
+  /** Table slot holding entry index + 1 == ix. */
+  private slotOf(hash: number, ix: number): number {
+    let i = hash & this.tmask;
+    while (this.tab[(i << 1) + 1] !== ix) i = (i + 1) & this.tmask;
+    return i;
+  }
+
+  /** Free slot `hole`, shifting later members of its probe run back. */
+  private unplace(hole: number): void {
+    const m = this.tmask;
+    const tab = this.tab;
+    tab[(hole << 1) + 1] = 0;
+    let j = hole;
+    for (;;) {
+      j = (j + 1) & m;
+      if (tab[(j << 1) + 1] === 0) break;
+      const home = tab[j << 1]! & m;
+      const inRange = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!inRange) {
+        tab[hole << 1] = tab[j << 1]!;
+        tab[(hole << 1) + 1] = tab[(j << 1) + 1]!;
+        tab[(j << 1) + 1] = 0;
+        hole = j;
+      }
+    }
+  }
+
+  /** Rebuild the table with `cap` slots from the dense entries. */
+  private rehash(cap: number): void {
+    this.tab = new Int32Array(cap * 2);
     this.tmask = cap - 1;
-    for (const e of old) if (e !== null) this.place(e);
+    for (let i = 0; i < this.ents.length; i++) this.place(this.ents[i]!.hash, i + 1);
   }
-}
-
-function sameKey(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The entry's masked ports word as a one-word value for the ports trie. */
-function portsValue<R>(e: ClsEntry<R>, st: Subtable<R>): Uint32Array {
-  const v = new Uint32Array(1);
-  for (let j = 0; j < st.nWords; j++) if (st.words[j] === W_TP) v[0] = e.key[j]!;
-  return v;
 }
