@@ -7,7 +7,20 @@
  * them back the same way.
  */
 
-import type { MfField, MfSubfield } from '../flow/meta-flow.js';
+import { CS_INVALID, CS_TRACKED, VLAN_CFI, W_CT, W_ETH_TYPE, W_NW, W_VLAN0 } from '../flow/layout.js';
+import { mfArePrereqsOk, type Match } from '../flow/match.js';
+import { MFF, type MfField, type MfSubfield } from '../flow/meta-flow.js';
+import {
+  OFPP_ALL,
+  OFPP_CONTROLLER,
+  OFPP_FLOOD,
+  OFPP_IN_PORT,
+  OFPP_LOCAL,
+  OFPP_MAX,
+  OFPP_NONE,
+  OFPP_NORMAL,
+  OFPP_TABLE,
+} from '../flow/ofp-port.js';
 
 export const OfpactType = {
   OUTPUT: 1,
@@ -383,7 +396,7 @@ export function outputsToPort(acts: readonly OfpAction[], port: number): boolean
         if (a.port === port) return true;
         break;
       case T.CONTROLLER:
-        if (port === 0xfffd) return true;
+        if (port === OFPP_CONTROLLER) return true;
         break;
       case T.CLONE:
       case T.WRITE_ACTIONS:
@@ -401,4 +414,147 @@ export function outputsToGroup(acts: readonly OfpAction[], group: number): boole
     if ((a.type === T.CLONE || a.type === T.WRITE_ACTIONS) && outputsToGroup(a.actions, group)) return true;
   }
   return false;
+}
+
+// --- consistency with the match (OVS's ofpacts_check) ------------------------------------------
+
+export interface ActionCheckOptions {
+  /** Ports at or above this (other than the reserved ones) are invalid (OFPP_MAX by default). */
+  maxPorts?: number;
+  /** Table of the flow, for goto_table (255 = unknown). */
+  tableId?: number;
+  /** Number of tables (255 = unknown). */
+  nTables?: number;
+}
+
+const OFPM13_MAX = 0xffff0000;
+
+function checkOutputPort(port: number, maxPorts: number): string | null {
+  switch (port) {
+    case OFPP_IN_PORT:
+    case OFPP_TABLE:
+    case OFPP_NORMAL:
+    case OFPP_FLOOD:
+    case OFPP_ALL:
+    case OFPP_CONTROLLER:
+    case OFPP_LOCAL:
+      return null;
+    case OFPP_NONE:
+      return 'OFPBAC_BAD_OUT_PORT';
+    default:
+      return port < maxPorts ? null : 'OFPBAC_BAD_OUT_PORT';
+  }
+}
+
+function checkSrc(sf: MfSubfield, key: Uint32Array): string | null {
+  if (sf.nBits === 0 || sf.ofs + sf.nBits > sf.field.nBits) return 'OFPBAC_BAD_SET_LEN';
+  return mfArePrereqsOk(sf.field, key) ? null : 'OFPBAC_MATCH_INCONSISTENT';
+}
+
+function checkDst(sf: MfSubfield, key: Uint32Array): string | null {
+  const e = checkSrc(sf, key);
+  if (e) return e;
+  return sf.field.writable ? null : 'OFPBAC_BAD_SET_ARGUMENT';
+}
+
+function setTciCfi(key: Uint32Array, on: boolean): void {
+  key[W_VLAN0] = on ? (key[W_VLAN0]! | VLAN_CFI) >>> 0 : (key[W_VLAN0]! & ~VLAN_CFI) >>> 0;
+}
+
+function checkList(acts: readonly OfpAction[], key: Uint32Array, mask: Uint32Array, o: Required<ActionCheckOptions>): string | null {
+  for (const a of acts) {
+    let e: string | null = null;
+    switch (a.type) {
+      case T.OUTPUT:
+      case T.OUTPUT_TRUNC:
+        e = checkOutputPort(a.port, o.maxPorts);
+        break;
+      case T.ENQUEUE:
+        if (a.port >= o.maxPorts && a.port !== OFPP_IN_PORT && a.port !== OFPP_LOCAL) e = 'OFPBAC_BAD_OUT_PORT';
+        break;
+      case T.OUTPUT_REG:
+        e = checkSrc(a.src, key);
+        break;
+      case T.BUNDLE:
+        for (const m of a.members) if (!e && m >= o.maxPorts && m !== OFPP_LOCAL) e = 'OFPBAC_BAD_OUT_PORT';
+        if (!e && a.dst) e = checkDst(a.dst, key);
+        break;
+      case T.SET_FIELD: {
+        const f = a.field;
+        if (!mfArePrereqsOk(f, key) || (f.id === MFF.VLAN_VID && !(key[W_VLAN0]! & VLAN_CFI))) {
+          e = 'OFPBAC_MATCH_INCONSISTENT';
+        } else if (f.id === MFF.VLAN_TCI) {
+          setTciCfi(key, (a.value[0]! & 0x10) !== 0);
+        }
+        break;
+      }
+      case T.SET_VLAN_VID:
+      case T.SET_VLAN_PCP:
+      case T.PUSH_VLAN:
+        if (a.type === T.PUSH_VLAN && key[W_VLAN0 + 1]! & VLAN_CFI) e = 'OFPBAC_BAD_TAG';
+        setTciCfi(key, true);
+        break;
+      case T.STRIP_VLAN:
+        key[W_VLAN0] = key[W_VLAN0 + 1]!;
+        key[W_VLAN0 + 1] = 0;
+        break;
+      case T.REG_MOVE:
+        e = checkSrc(a.src, key) ?? checkDst(a.dst, key);
+        break;
+      case T.STACK_PUSH:
+        e = checkSrc(a.subfield, key);
+        break;
+      case T.STACK_POP:
+        e = checkDst(a.subfield, key);
+        break;
+      case T.MULTIPATH:
+        e = checkDst(a.dst, key);
+        break;
+      case T.SAMPLE:
+        if (a.obsDomainSrc) e = checkSrc(a.obsDomainSrc, key);
+        if (!e && a.obsPointSrc) e = checkSrc(a.obsPointSrc, key);
+        break;
+      case T.LEARN:
+        for (const sp of a.specs) if (!e && sp.src) e = checkSrc(sp.src, key);
+        break;
+      case T.PUSH_MPLS:
+        key[W_ETH_TYPE] = a.ethertype;
+        key[W_NW] = (key[W_NW]! & 0x00ffffff) >>> 0;
+        break;
+      case T.POP_MPLS:
+        if ((key[W_ETH_TYPE]! & 0xffff) === 0x8847 || (key[W_ETH_TYPE]! & 0xffff) === 0x8848) key[W_ETH_TYPE] = a.ethertype;
+        break;
+      case T.RESUBMIT:
+        if (a.withCtOrig) {
+          const st = key[W_CT]! & mask[W_CT]! & 0xff;
+          if (!(st & CS_TRACKED) || st & CS_INVALID) e = 'OFPBAC_MATCH_INCONSISTENT';
+        }
+        break;
+      case T.METER:
+        if (a.meterId === 0 || a.meterId > OFPM13_MAX) e = 'OFPMMFC_INVALID_METER';
+        break;
+      case T.GOTO_TABLE:
+        if ((o.tableId !== 255 && a.tableId <= o.tableId) || (o.nTables !== 255 && a.tableId >= o.nTables)) e = 'OFPBIC_BAD_TABLE_ID';
+        break;
+      case T.CLONE:
+      case T.WRITE_ACTIONS:
+        e = checkList(a.actions, key.slice(), mask, o);
+        break;
+      default:
+        break;
+    }
+    if (e) return e;
+  }
+  return null;
+}
+
+/**
+ * Checks actions against the flow's match as OVS does when a flow is added (ofpacts_check):
+ * fields read or written must have their prerequisites in the match (as modified by earlier
+ * actions such as push_mpls), output ports must be valid, goto_table must go forward, and so
+ * on. Returns null or the OpenFlow error name (e.g. "OFPBAC_MATCH_INCONSISTENT").
+ */
+export function checkActions(acts: readonly OfpAction[], match: Match, o: ActionCheckOptions = {}): string | null {
+  const opts: Required<ActionCheckOptions> = { maxPorts: o.maxPorts ?? OFPP_MAX, tableId: o.tableId ?? 255, nTables: o.nTables ?? 255 };
+  return checkList(acts, match.key.slice(), match.mask, opts);
 }
