@@ -190,3 +190,27 @@ test('ports and their names', () => {
   assert.equal(formatOfpPort(1, map), 'eth0');
   assert.equal(formatOfpPort(0xfffd), 'CONTROLLER');
 });
+
+test('flow writes: VLAN side effects, subfield read/write/move, wildcard marking', async () => {
+  const { mfSetFlowValue, mfReadSubfield, mfWriteSubfield, mfCopySubfield, mfSetFlowValueMasked, mfMaskSubfield } = await import('../../src/flow/mf-flow.js');
+  const key = new Uint32Array(FLOW_WORDS);
+  mfSetFlowValue(mfFromName('dl_vlan')!, key, new Uint8Array([0, 10]));
+  assert.equal(key[W_VLAN0], 0x8100100a, 'CFI set and 802.1Q TPID filled in');
+  mfSetFlowValue(mfFromName('dl_vlan_pcp')!, key, new Uint8Array([5]));
+  assert.equal(key[W_VLAN0]! & 0xffff, 0xb00a);
+  const reg0 = { field: mfFromName('reg0')!, ofs: 0, nBits: 32 };
+  const reg1hi = { field: mfFromName('reg1')!, ofs: 16, nBits: 16 };
+  mfWriteSubfield(reg0, key, new Uint8Array([0x12, 0x34, 0x56, 0x78]));
+  mfCopySubfield({ field: reg0.field, ofs: 0, nBits: 16 }, reg1hi, key);
+  assert.deepEqual([...mfReadSubfield(reg1hi, key)], [0, 0, 0x56, 0x78]);
+  assert.deepEqual([...mfGetValue(mfFromName('reg1')!, key)], [0x56, 0x78, 0, 0]);
+  const ethSrc = mfFromName('eth_src')!;
+  mfSetFlowValueMasked(ethSrc, key, new Uint8Array([0xaa, 0xbb, 0, 0, 0, 0xff]), new Uint8Array([0xff, 0xff, 0, 0, 0, 0x0f]));
+  assert.deepEqual([...mfGetValue(ethSrc, key)], [0xaa, 0xbb, 0, 0, 0, 0x0f]);
+  const wc = new Uint32Array(FLOW_WORDS);
+  mfMaskSubfield({ field: ethSrc, ofs: 40, nBits: 8 }, wc);
+  assert.equal(wc[W_ETH_HI], 0x0000ff00);
+  assert.equal(wc[W_ETH_SRC], 0);
+  mfSetFlowValue(mfFromName('icmp_type')!, key, new Uint8Array([3]));
+  assert.equal(key[W_TP]! >>> 16, 3);
+});
