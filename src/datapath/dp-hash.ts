@@ -6,7 +6,7 @@
  * network-order fields read as little-endian host words; the byte swaps below reproduce
  * that, so values agree with an x86 OVS built without SSE4.2 (Debian's build).
  */
-import { hashAdd, hashFinish } from '../flow/hash.js';
+import { hashAdd } from '../flow/hash.js';
 import {
   FRAG_ANY,
   W_ETH_DST,
@@ -37,26 +37,36 @@ import {
 export const HASH_ALG_L4 = 0;
 export const HASH_ALG_SYM_L4 = 1;
 
+/** OVS hash_finish (murmur3 finalizer of hash ^ final), as an int32 so no value is boxed. */
+function finish(h: number, fin: number): number {
+  h ^= fin;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 function bswap32(x: number): number {
-  return ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+  return (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 }
 
 function bswap16(x: number): number {
   return ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
 }
 
-/** OVS miniflow_hash_5tuple(flow, basis). */
+/** OVS miniflow_hash_5tuple(flow, basis), as an int32. */
 export function hash5Tuple(key: Uint32Array, basis: number): number {
   let h = basis | 0;
   const et = key[W_ETH_TYPE]! & 0xffff;
   if (et === ETH_TYPE_IPV6) {
-    for (let i = 0; i < 4; i++) h = hashAdd(h, bswap32(key[W_IPV6_SRC + i]!));
-    for (let i = 0; i < 4; i++) h = hashAdd(h, bswap32(key[W_IPV6_DST + i]!));
+    for (let i = 0; i < 4; i++) h = hashAdd(h, bswap32(key[W_IPV6_SRC + i]! | 0));
+    for (let i = 0; i < 4; i++) h = hashAdd(h, bswap32(key[W_IPV6_DST + i]! | 0));
   } else if (et === ETH_TYPE_IPV4 || et === ETH_TYPE_ARP) {
-    h = hashAdd(h, bswap32(key[W_IPV4_SRC]!));
-    h = hashAdd(h, bswap32(key[W_IPV4_DST]!));
+    h = hashAdd(h, bswap32(key[W_IPV4_SRC]! | 0));
+    h = hashAdd(h, bswap32(key[W_IPV4_DST]! | 0));
   } else {
-    return hashFinish(h, 42);
+    return finish(h, 42);
   }
   const proto = key[W_NW]! >>> 24;
   h = hashAdd(h, proto);
@@ -67,9 +77,9 @@ export function hash5Tuple(key: Uint32Array, basis: number): number {
     proto === IPPROTO_ICMP ||
     proto === IPPROTO_ICMPV6
   ) {
-    h = hashAdd(h, bswap32(key[W_TP]!));
+    h = hashAdd(h, bswap32(key[W_TP]! | 0));
   }
-  return hashFinish(h, 42);
+  return finish(h, 42);
 }
 
 /** OVS flow_hash_symmetric_l2(flow, basis). */
@@ -86,10 +96,10 @@ function hashSymmetricL2(key: Uint32Array, basis: number): number {
   h = hashAdd(h, w0);
   h = hashAdd(h, w1);
   h = hashAdd(h, w2);
-  return hashFinish(h, basis);
+  return finish(h, basis);
 }
 
-/** OVS flow_hash_symmetric_l3l4(flow, basis, false). */
+/** OVS flow_hash_symmetric_l3l4(flow, basis, false), as an int32. */
 export function hashSymmetricL3L4(key: Uint32Array, basis: number): number {
   let h = basis | 0;
   const et = key[W_ETH_TYPE]! & 0xffff;
@@ -107,13 +117,16 @@ export function hashSymmetricL3L4(key: Uint32Array, basis: number): number {
     const tp = key[W_TP]!;
     h = hashAdd(h, bswap16((tp >>> 16) ^ (tp & 0xffff)));
   }
-  return hashFinish(h, basis);
+  return finish(h, basis);
 }
 
-/** dp_hash for a hash action with algorithm `alg` and `basis`. */
+/**
+ * dp_hash for a hash action with algorithm `alg` and `basis`, as an int32 (store it with
+ * >>> 0 where an unsigned value is wanted; int32 avoids boxing on the hot path).
+ */
 export function computeDpHash(key: Uint32Array, alg: number, basis: number): number {
-  if (alg === HASH_ALG_SYM_L4) return hashSymmetricL3L4(key, basis);
+  if (alg === HASH_ALG_SYM_L4) return hashSymmetricL3L4(key, basis) | 0;
   // hash_int(rss, basis) = hash_2words(rss, basis)
-  const rss = hash5Tuple(key, 0);
-  return hashFinish(hashAdd(hashAdd(rss, 0), basis), 8);
+  const rss = hash5Tuple(key, 0) | 0;
+  return finish(hashAdd(hashAdd(rss, 0), basis | 0), 8);
 }

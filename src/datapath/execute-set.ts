@@ -62,9 +62,12 @@ import {
 } from '../packet/constants.js';
 import { isIpv6ExtHeader } from '../packet/ipv6.js';
 
-/** (old & ~m) | (v & m), unsigned. */
+/**
+ * (old & ~m) | (v & m) as an int32. Values stay int32 (small integers to V8) on the hot
+ * path: a uint32 above 2^31 passed to or returned from a call would be boxed (allocated).
+ */
 function mix(old: number, v: number, m: number): number {
-  return ((old & ~m) | (v & m)) >>> 0;
+  return (old & ~m) | (v & m);
 }
 
 /** One's-complement difference terms for a 32-bit value changing from `o` to `n` (RFC 1624 ~m + m'). */
@@ -112,11 +115,11 @@ export function executeSet(p: Packet, key: Uint32Array, a: SetAction): void {
   let applied: boolean;
   switch (a.attr) {
     case SetAttr.PRIORITY:
-      p.skbPriority = mix(p.skbPriority, a.key[W_SKB_PRIORITY]!, a.mask[W_SKB_PRIORITY]!);
+      p.skbPriority = mix(p.skbPriority, a.key[W_SKB_PRIORITY]!, a.mask[W_SKB_PRIORITY]!) >>> 0;
       applied = true;
       break;
     case SetAttr.SKB_MARK:
-      p.pktMark = mix(p.pktMark, a.key[W_SKB_MARK]!, a.mask[W_SKB_MARK]!);
+      p.pktMark = mix(p.pktMark, a.key[W_SKB_MARK]!, a.mask[W_SKB_MARK]!) >>> 0;
       applied = true;
       break;
     case SetAttr.TUNNEL:
@@ -194,8 +197,8 @@ function setTunnel(p: Packet, k: Uint32Array): void {
 function setCt(p: Packet, k: Uint32Array, m: Uint32Array): void {
   const ct = mix((p.ctState & 0xff) | ((p.ctZone & 0xffff) << 16), k[W_CT]!, m[W_CT]! & 0xffff00ff);
   p.ctState = ct & 0xff;
-  p.ctZone = ct >>> 16;
-  p.ctMark = mix(p.ctMark, k[W_CT_MARK]!, m[W_CT_MARK]!);
+  p.ctZone = (ct >>> 16) & 0xffff;
+  p.ctMark = mix(p.ctMark, k[W_CT_MARK]!, m[W_CT_MARK]!) >>> 0;
   const lb = p.ctLabel;
   for (let i = 0; i < 4; i++) lb[i] = mix(lb[i]!, k[W_CT_LABEL + i]!, m[W_CT_LABEL + i]!);
 }
@@ -203,7 +206,7 @@ function setCt(p: Packet, k: Uint32Array, m: Uint32Array): void {
 /** Masked write of a MAC (hi 16 bits + lo 32 bits) at `off`; returns checksum difference terms. */
 function writeMac(b: Uint8Array, off: number, vHi: number, vLo: number, mHi: number, mLo: number): number {
   const oHi = get16(b, off);
-  const oLo = get32(b, off + 2);
+  const oLo = get32(b, off + 2) | 0;
   const nHi = mix(oHi, vHi, mHi) & 0xffff;
   const nLo = mix(oLo, vLo, mLo);
   put16(b, off, nHi);
@@ -215,10 +218,10 @@ function setEth(p: Packet, k: Uint32Array, m: Uint32Array): boolean {
   if (p.len < 14) return false;
   const b = p.buf;
   const s = p.start;
-  const kh = k[W_ETH_HI]!;
-  const mh = m[W_ETH_HI]!;
-  writeMac(b, s, kh >>> 16, k[W_ETH_DST]!, mh >>> 16, m[W_ETH_DST]!);
-  writeMac(b, s + 6, kh & 0xffff, k[W_ETH_SRC]!, mh & 0xffff, m[W_ETH_SRC]!);
+  const kh = k[W_ETH_HI]! | 0;
+  const mh = m[W_ETH_HI]! | 0;
+  writeMac(b, s, kh >>> 16, k[W_ETH_DST]! | 0, mh >>> 16, m[W_ETH_DST]! | 0);
+  writeMac(b, s + 6, kh & 0xffff, k[W_ETH_SRC]! | 0, mh & 0xffff, m[W_ETH_SRC]! | 0);
   return true;
 }
 
@@ -254,7 +257,7 @@ function setIpv4(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): b
     const mw = m[W_IPV4_SRC + i]!;
     if (mw === 0) continue;
     const at = l3 + 12 + 4 * i;
-    const o = get32(b, at);
+    const o = get32(b, at) | 0;
     const n = mix(o, k[W_IPV4_SRC + i]!, mw);
     if (n === o) continue;
     ipCsum = csumUpdate32(ipCsum, o, n);
@@ -333,7 +336,7 @@ function setIpv6(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): b
     const mw = m[w]!;
     if (mw === 0) continue;
     const at = l3 + 8 + 4 * i;
-    const o = get32(b, at);
+    const o = get32(b, at) | 0;
     const n = mix(o, k[w]!, mw);
     if (n === o) continue;
     if (i < 4) srcDiff += diff32(o, n);
@@ -354,7 +357,7 @@ function setIpv6(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): b
     const o = get32(b, l3);
     const tc = mix((o >>> 20) & 0xff, nw >>> 16, mTc) & 0xff;
     const label = mix(o & 0xfffff, k[W_IPV6_LABEL]!, mLabel) & 0xfffff;
-    put32(b, l3, ((o & 0xf0000000) | (tc << 20) | label) >>> 0);
+    put32(b, l3, (o & 0xf0000000) | (tc << 20) | label);
   }
   const mHl = (mnw >>> 8) & 0xff;
   if (mHl !== 0) b[l3 + 7] = mix(b[l3 + 7]!, nw >>> 8, mHl) & 0xff;
@@ -383,7 +386,7 @@ function setPorts(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array, p
   const l4 = l4For(p, key, 0, proto, need);
   if (l4 < 0) return false;
   const b = p.buf;
-  const o = get32(b, l4);
+  const o = get32(b, l4) | 0;
   const n = mix(o, k[W_TP]!, m[W_TP]!);
   if (n === o) return true;
   if (proto === IPPROTO_SCTP) {
@@ -392,7 +395,7 @@ function setPorts(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array, p
     const stored = getSctpChecksum(b, l4);
     const oldCorrect = sctpChecksum(b, l4, len);
     put32(b, l4, n);
-    putSctpChecksum(b, l4, (stored ^ oldCorrect ^ sctpChecksum(b, l4, len)) >>> 0);
+    putSctpChecksum(b, l4, stored ^ oldCorrect ^ sctpChecksum(b, l4, len));
     return true;
   }
   const at = l4 + (proto === IPPROTO_TCP ? 16 : 6);
@@ -434,11 +437,11 @@ function setArp(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array, who
     const op = get16(b, l3 + 6);
     put16(b, l3 + 6, (whole ? 0 : op & 0xff00) | (mix(op & 0xff, k[W_NW]! >>> 24, mOp) & 0xff));
   }
-  const kh = k[W_ARP_HI]!;
-  const mh = m[W_ARP_HI]!;
-  writeMac(b, l3 + 8, kh >>> 16, k[W_ARP_SHA]!, mh >>> 16, m[W_ARP_SHA]!);
+  const kh = k[W_ARP_HI]! | 0;
+  const mh = m[W_ARP_HI]! | 0;
+  writeMac(b, l3 + 8, kh >>> 16, k[W_ARP_SHA]! | 0, mh >>> 16, m[W_ARP_SHA]! | 0);
   put32(b, l3 + 14, mix(get32(b, l3 + 14), k[W_IPV4_SRC]!, m[W_IPV4_SRC]!));
-  writeMac(b, l3 + 18, kh & 0xffff, k[W_ARP_THA]!, mh & 0xffff, m[W_ARP_THA]!);
+  writeMac(b, l3 + 18, kh & 0xffff, k[W_ARP_THA]! | 0, mh & 0xffff, m[W_ARP_THA]! | 0);
   put32(b, l3 + 24, mix(get32(b, l3 + 24), k[W_IPV4_DST]!, m[W_IPV4_DST]!));
   return true;
 }
@@ -455,7 +458,7 @@ function setNd(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): voi
     const mw = m[w]!;
     if (mw === 0) continue;
     const at = l4 + 8 + 4 * i;
-    const o = get32(b, at);
+    const o = get32(b, at) | 0;
     const n = mix(o, k[w]!, mw);
     key[w] = mix(key[w]!, k[w]!, mw);
     if (n !== o) {
@@ -465,20 +468,20 @@ function setNd(p: Packet, key: Uint32Array, k: Uint32Array, m: Uint32Array): voi
   }
   // The first SLL or TLL option (a packet carries one of them) gets the new address.
   const end = l4EndOut;
-  const kh = k[W_ARP_HI]!;
-  const mh = m[W_ARP_HI]!;
+  const kh = k[W_ARP_HI]! | 0;
+  const mh = m[W_ARP_HI]! | 0;
   for (let q = l4 + 24; end - q >= 8; ) {
     const len = b[q + 1]! << 3;
     if (len === 0 || len > end - q) break;
     const ot = b[q]!;
     if (len === 8 && ot === ND_OPT_SOURCE_LINKADDR) {
-      diff += writeMac(b, q + 2, kh >>> 16, k[W_ARP_SHA]!, mh >>> 16, m[W_ARP_SHA]!);
+      diff += writeMac(b, q + 2, kh >>> 16, k[W_ARP_SHA]! | 0, mh >>> 16, m[W_ARP_SHA]! | 0);
       key[W_ARP_HI] = mix(key[W_ARP_HI]!, kh, mh & 0xffff0000);
       key[W_ARP_SHA] = mix(key[W_ARP_SHA]!, k[W_ARP_SHA]!, m[W_ARP_SHA]!);
       break;
     }
     if (len === 8 && ot === ND_OPT_TARGET_LINKADDR) {
-      diff += writeMac(b, q + 2, kh & 0xffff, k[W_ARP_THA]!, mh & 0xffff, m[W_ARP_THA]!);
+      diff += writeMac(b, q + 2, kh & 0xffff, k[W_ARP_THA]! | 0, mh & 0xffff, m[W_ARP_THA]! | 0);
       key[W_ARP_HI] = mix(key[W_ARP_HI]!, kh, mh & 0xffff);
       key[W_ARP_THA] = mix(key[W_ARP_THA]!, k[W_ARP_THA]!, m[W_ARP_THA]!);
       break;
