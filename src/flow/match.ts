@@ -288,18 +288,22 @@ export function matchFirstBadPrereq(m: Match): MfField | null {
   const checked = new Set<string>();
   for (const f of MF_FIELDS) {
     if (f.prereqs === MfPrereq.NONE || !matchHasField(m, f)) continue;
-    const storage = f.segments.map((s) => `${s.word}:${s.shift}:${s.bits}`).join(',');
+    const storage = STORAGE_KEY[f.id]!;
     if (checked.has(storage)) continue;
-    const aliases = MF_FIELDS.filter(
-      (g) => g.segments.map((s) => `${s.word}:${s.shift}:${s.bits}`).join(',') === storage,
-    );
-    if (aliases.some((g) => mfArePrereqsOk(g, m.key))) {
-      checked.add(storage);
-      continue;
-    }
-    return f;
+    if (!ALIASES.get(storage)!.some((g) => mfArePrereqsOk(g, m.key))) return f;
+    checked.add(storage);
   }
   return null;
+}
+
+/** Fields grouped by the storage they share (tcp_src/udp_src/sctp_src/icmp_type, arp_spa/ip_src, ...). */
+const STORAGE_KEY: readonly string[] = MF_FIELDS.map((f) => f.segments.map((s) => `${s.word}:${s.shift}:${s.bits}`).join(','));
+const ALIASES = new Map<string, MfField[]>();
+for (const f of MF_FIELDS) {
+  const k = STORAGE_KEY[f.id]!;
+  const list = ALIASES.get(k);
+  if (list) list.push(f);
+  else ALIASES.set(k, [f]);
 }
 
 /**
