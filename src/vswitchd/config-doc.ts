@@ -301,7 +301,7 @@ export function diffDocs(before: ConfigDoc, after: ConfigDoc): ConfigOp[] {
 }
 
 /** The single Open_vSwitch row. */
-export function rootRow(doc: ConfigDoc): { uuid: string; row: Row } {
+export function rootRow(doc: Readonly<ConfigDoc>): { uuid: string; row: Readonly<Row> } {
   const [uuid] = Object.keys(doc.tables.Open_vSwitch);
   return { uuid, row: doc.tables.Open_vSwitch[uuid] };
 }

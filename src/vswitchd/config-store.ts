@@ -196,7 +196,7 @@ export class ConfigStore {
   }
 
   private async write(doc: ConfigDoc): Promise<void> {
-    await writeFileAtomic(this.file, `${JSON.stringify(doc, null, 1)}\n`, { fsync: true, mode: 0o644 });
+    await writeFileAtomic(this.file, `${JSON.stringify(doc, null, 2)}\n`, { fsync: true, mode: 0o644 });
     await fsyncDir(path.dirname(this.file));
   }
 
