@@ -5,7 +5,7 @@
  * strings worded like OVS's.
  */
 
-import { formatIpv4, parseIpv6 } from '../packet/addr.js';
+import { formatIpv4, formatIpv6, parseIpv6 } from '../packet/addr.js';
 import { bigintToBytes, hexitValue, scanCNumber } from './c-num.js';
 import { isAllOnes, isAllZeros, MfString, type MfField } from './meta-flow.js';
 import { formatOfpPort, parseOfpPort, portFromOfp11, portToOfp11, type PortMap } from './ofp-port.js';
@@ -237,42 +237,6 @@ export function parseIpv6Masked(s: string, ip: Uint32Array, mask: Uint32Array): 
  * and a dotted IPv4 tail for IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d)
  * addresses.
  */
-export function formatIpv6(w: ArrayLike<number>): string {
-  const g: number[] = [];
-  for (let i = 0; i < 4; i++) g.push(w[i]! >>> 16, w[i]! & 0xffff);
-  let bestBase = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestBase = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestBase = -1;
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) out += ':';
-      continue;
-    }
-    if (i !== 0) out += ':';
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff))) {
-      out += formatIpv4(w[3]! >>> 0);
-      break;
-    }
-    out += g[i]!.toString(16);
-  }
-  if (bestBase >= 0 && bestBase + bestLen === 8) out += ':';
-  return out;
-}
-
 export function formatIpv6Masked(ip: ArrayLike<number>, mask: ArrayLike<number> | null): string {
   let out = formatIpv6(ip);
   if (mask && !(mask[0] === 0xffffffff && mask[1] === 0xffffffff && mask[2] === 0xffffffff && mask[3] === 0xffffffff)) {

@@ -69,19 +69,19 @@ export function parseIpv4(s: string): number | null {
   return v >>> 0;
 }
 
-/** Four network-order words (at `off`) -> RFC 5952 text. */
+/**
+ * Four network-order words (at `off`) -> text exactly as glibc's inet_ntop prints it (which
+ * OVS uses): the longest run of two or more zero groups becomes "::", and an address whose
+ * first 96 bits are zero (or ::ffff:0:0/96) prints its last 32 bits as a dotted quad.
+ */
 export function formatIpv6(w: ArrayLike<number>, off = 0): string {
   const g: number[] = [];
   for (let i = 0; i < 4; i++) {
     const x = w[off + i]! >>> 0;
     g.push(x >>> 16, x & 0xffff);
   }
-  // IPv4-mapped addresses print with a dotted tail, as inet_ntop does.
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return '::ffff:' + formatIpv4(w[off + 3]! >>> 0);
-  }
-  let bestStart = -1;
-  let bestLen = 1;
+  let bestBase = -1;
+  let bestLen = 0;
   for (let i = 0; i < 8; ) {
     if (g[i] !== 0) {
       i++;
@@ -90,15 +90,27 @@ export function formatIpv6(w: ArrayLike<number>, off = 0): string {
     let j = i;
     while (j < 8 && g[j] === 0) j++;
     if (j - i > bestLen) {
-      bestStart = i;
+      bestBase = i;
       bestLen = j - i;
     }
     i = j;
   }
-  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':');
-  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
-  return head + '::' + tail;
+  if (bestLen < 2) bestBase = -1;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
+      if (i === bestBase) out += ':';
+      continue;
+    }
+    if (i !== 0) out += ':';
+    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff))) {
+      out += formatIpv4(w[off + 3]! >>> 0);
+      break;
+    }
+    out += g[i]!.toString(16);
+  }
+  if (bestBase >= 0 && bestBase + bestLen === 8) out += ':';
+  return out;
 }
 
 /** IPv6 text -> four network-order words written to out[off..off+3]; false if malformed. */

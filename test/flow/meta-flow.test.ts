@@ -16,7 +16,8 @@ import {
   mfPutValue,
   mfSubfieldName,
 } from '../../src/flow/meta-flow.js';
-import { mfFormat, mfParse, mfParseValue, formatIpv6 } from '../../src/flow/mf-value.js';
+import { mfFormat, mfParse, mfParseValue } from '../../src/flow/mf-value.js';
+import { formatIpv6 } from '../../src/packet/addr.js';
 import { formatSubfield, parseSubfield } from '../../src/flow/mf-subfield.js';
 import { matchGetField, matchSetField, newMatch } from '../../src/flow/match.js';
 import { formatMatch } from '../../src/flow/match-format.js';
