@@ -14,6 +14,7 @@ import type {
   XlateRule,
 } from '../../src/ofproto/xlate-bridge.js';
 import { parseMatch } from '../../src/flow/match-parse.js';
+import { parseInstructions } from '../../src/openflow/flow-syntax/actions-parse.js';
 import { FLOW_WORDS, W_VLAN0 } from '../../src/flow/layout.js';
 
 export function mkPort(ofPort: number, dpPort: number, name: string, extra: Partial<OfPort> = {}): OfPort {
@@ -85,6 +86,23 @@ export class FakeBridge implements XlateBridge<OfpAction> {
     while (this.tables.length <= table) this.tables.push(new Classifier());
     this.tables[table]!.insert({ key: match.key, mask: match.mask, priority, data: rule });
     return rule;
+  }
+
+  /** Adds a flow in ovs-ofctl add-flow syntax ("table=1,priority=5,ip,actions=output:2"). */
+  addFlow(line: string): XlateRule<OfpAction> {
+    const i = line.search(/(^|,)\s*(actions|instructions)\s*=/);
+    if (i < 0) throw new Error(`no actions in ${line}`);
+    const head = line.slice(0, i);
+    const acts = line.slice(line.indexOf('=', i) + 1);
+    const r = parseInstructions(acts);
+    if (!r.ok) throw new Error(`${line}: ${r.error}`);
+    let cookie = 0n;
+    const rest = head.split(',').filter((t) => {
+      const m = /^cookie=(.*)$/.exec(t.trim());
+      if (m) cookie = BigInt(m[1]!);
+      return !m;
+    });
+    return this.add(rest.join(','), r.value, cookie);
   }
 
   lookup(tableId: number, flow: Uint32Array, wc: Uint32Array | null): XlateRule<OfpAction> | null {
