@@ -11,7 +11,6 @@ import { FLOW_WORDS, W_ETH_TYPE, W_IPV4_DST, W_IPV4_SRC, W_IPV6_DST, W_IPV6_SRC,
 import { hashAdd, hashFinish, hashWords } from '../../flow/hash.js';
 import { PrefixTrie, topBits } from './prefix-trie.js';
 import { Subtable } from './subtable.js';
-import type { ClsEntry } from './subtable.js';
 import type { ClsRule } from './subtable.js';
 
 export type { ClsRule } from './subtable.js';
@@ -104,45 +103,40 @@ export class Classifier<R> {
    * depended on (see the file comment).
    */
   lookup(flow: Uint32Array, wc: Uint32Array | null): ClsRule<R> | null {
-    if (wc === null) return this.lookupNoWc(flow);
     const nt = this.trieDone.length;
     for (let t = 0; t < nt; t++) this.trieDone[t] = 0;
     const subs = this.sorted;
-    let best: ClsRule<R> | null = null;
+    let bestSt: Subtable<R> | null = null;
+    let bestIdx = -1;
+    let bestPri = 0;
     for (let i = 0; i < subs.length; i++) {
       const st = subs[i]!;
-      if (best !== null && st.maxPriority <= best.priority) break;
-      const e = this.findWc(st, flow, wc);
-      if (e !== null) {
-        const r = e.rules[0]!;
-        if (best === null || r.priority > best.priority) best = r;
+      if (bestSt !== null && st.maxPriority <= bestPri) break;
+      const ix = wc === null ? this.find(st, flow) : this.findWc(st, flow, wc);
+      if (ix >= 0) {
+        const p = st.topPri[ix]!;
+        if (bestSt === null || p > bestPri) {
+          bestSt = st;
+          bestIdx = ix;
+          bestPri = p;
+        }
       }
     }
-    return best;
+    return bestSt === null ? null : bestSt.entryAt(bestIdx).rules[0]!;
   }
 
-  private lookupNoWc(flow: Uint32Array): ClsRule<R> | null {
-    const subs = this.sorted;
-    let best: ClsRule<R> | null = null;
-    for (let i = 0; i < subs.length; i++) {
-      const st = subs[i]!;
-      if (best !== null && st.maxPriority <= best.priority) break;
-      const words = st.words;
-      const mv = st.maskVals;
-      const n = st.nWords;
-      let h = 0;
-      for (let j = 0; j < n; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
-      const e = st.findFlow(flow, hashFinish(h, n << 2) | 0);
-      if (e !== null) {
-        const r = e.rules[0]!;
-        if (best === null || r.priority > best.priority) best = r;
-      }
-    }
-    return best;
+  /** Plain lookup in one subtable: index of the matching entry or -1. */
+  private find(st: Subtable<R>, flow: Uint32Array): number {
+    const words = st.words;
+    const mv = st.maskVals;
+    const n = st.nWords;
+    let h = 0;
+    for (let j = 0; j < n; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
+    return st.findFlow(flow, hashFinish(h, n << 2) | 0);
   }
 
   /** Staged lookup in one subtable, un-wildcarding what decided the outcome. */
-  private findWc(st: Subtable<R>, flow: Uint32Array, wc: Uint32Array): ClsEntry<R> | null {
+  private findWc(st: Subtable<R>, flow: Uint32Array, wc: Uint32Array): number {
     const words = st.words;
     const mv = st.maskVals;
     const last = st.nStages - 1;
@@ -151,24 +145,24 @@ export class Classifier<R> {
     for (let s = 0; s < last; s++) {
       if (s === st.l3Stage && st.hasTries && this.checkTries(st, flow, wc)) {
         foldWords(wc, words, mv, j);
-        return null;
+        return -1;
       }
       const end = st.stageEnd[s]!;
       for (; j < end; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
       if (!st.indices[s]!.has(hashFinish(h, j << 2))) {
         foldWords(wc, words, mv, j);
-        return null;
+        return -1;
       }
     }
     if (last === st.l3Stage && st.hasTries && this.checkTries(st, flow, wc)) {
       foldWords(wc, words, mv, j);
-      return null;
+      return -1;
     }
     const beforeLast = j;
     const n = st.nWords;
     for (; j < n; j++) h = hashAdd(h, flow[words[j]!]! & mv[j]!);
-    const e = st.findFlow(flow, hashFinish(h, n << 2) | 0);
-    if (e === null && st.portsTrie !== null) {
+    const ix = st.findFlow(flow, hashFinish(h, n << 2) | 0);
+    if (ix < 0 && st.portsTrie !== null) {
       // The last stage has ports: if no rule has the flow's ports, the ports trie tells how
       // many port bits rule the subtable out.
       const pm = st.portsMask;
@@ -181,10 +175,10 @@ export class Classifier<R> {
       const portsMatch = (plens[0]! & (1 << (st.portsLen - 1))) !== 0;
       foldWords(wc, words, mv, this.ovsWildcards || portsMatch ? n : beforeLast);
       wc[W_TP] = ports;
-      return null;
+      return -1;
     }
     foldWords(wc, words, mv, n);
-    return e;
+    return ix;
   }
 
   /**
@@ -253,6 +247,7 @@ export class Classifier<R> {
         return old;
       }
       rules.splice(i, 0, rule);
+      st.updateTop(e);
     } else {
       st.addEntry(k, hash, rule);
       this.trieUpdate(st, rule, true);
@@ -280,7 +275,7 @@ export class Classifier<R> {
     if (e.rules.length === 0) {
       st.removeEntry(e);
       this.trieUpdate(st, rule, false);
-    }
+    } else st.updateTop(e);
     this.nRules--;
     st.nRules--;
     if (st.nRules === 0) {

@@ -67,6 +67,8 @@ export class Subtable<R> {
   /** Dense entries and their compact keys (entry i at keys[i * nWords ..]). */
   private ents: ClsEntry<R>[] = [];
   private keys: Int32Array;
+  /** Priority of each entry's first (highest-priority) rule, by entry index. */
+  topPri: Int32Array;
 
   constructor(mask: Uint32Array, triePlen: Int32Array, serial: number) {
     this.mask = mask.slice(0, FLOW_WORDS);
@@ -105,6 +107,7 @@ export class Subtable<R> {
     this.tab = new Int32Array(32);
     this.tmask = 15;
     this.keys = new Int32Array(8 * this.nWords);
+    this.topPri = new Int32Array(8);
   }
 
   get nEntries(): number {
@@ -133,8 +136,8 @@ export class Subtable<R> {
     return hashFinish(h, end << 2) | 0;
   }
 
-  /** The entry matching `flow` among those with this full hash, or null. */
-  findFlow(flow: Uint32Array, hash: number): ClsEntry<R> | null {
+  /** Index of the entry matching `flow` among those with this full hash, or -1. */
+  findFlow(flow: Uint32Array, hash: number): number {
     const tab = this.tab;
     const m = this.tmask;
     const keys = this.keys;
@@ -145,15 +148,25 @@ export class Subtable<R> {
     for (;;) {
       const p = i << 1;
       const ix = tab[p + 1]!;
-      if (ix === 0) return null;
+      if (ix === 0) return -1;
       if (tab[p] === hash) {
         const base = (ix - 1) * n;
         let j = 0;
         while (j < n && (flow[words[j]!]! & mv[j]!) === keys[base + j]) j++;
-        if (j === n) return this.ents[ix - 1]!;
+        if (j === n) return ix - 1;
       }
       i = (i + 1) & m;
     }
+  }
+
+  /** The entry at an index findFlow returned. */
+  entryAt(idx: number): ClsEntry<R> {
+    return this.ents[idx]!;
+  }
+
+  /** Record a change of the entry's first rule. */
+  updateTop(e: ClsEntry<R>): void {
+    this.topPri[e.idx] = e.rules[0]!.priority;
   }
 
   /** The entry with this compact key, or null. */
@@ -183,7 +196,13 @@ export class Subtable<R> {
       bigger.set(this.keys);
       this.keys = bigger;
     }
+    if (idx >= this.topPri.length) {
+      const bigger = new Int32Array(this.topPri.length * 2);
+      bigger.set(this.topPri);
+      this.topPri = bigger;
+    }
     this.keys.set(k, idx * n);
+    this.topPri[idx] = rule.priority;
     const e = new ClsEntry<R>(hash, idx, [rule]);
     this.ents.push(e);
     if (this.ents.length * 2 > this.tmask + 1) this.rehash(this.tab.length);
@@ -205,6 +224,7 @@ export class Subtable<R> {
     if (last !== e) {
       const from = last.idx;
       this.keys.copyWithin(idx * n, from * n, from * n + n);
+      this.topPri[idx] = this.topPri[from]!;
       this.tab[(this.slotOf(last.hash, from + 1) << 1) + 1] = idx + 1;
       last.idx = idx;
       this.ents[idx] = last;
