@@ -1,0 +1,561 @@
+/*
+ * An OpenFlow bridge (OVS ofproto.c + ofproto-dpif.c + the flow-table side of connmgr):
+ * 255 tables of rules with OpenFlow flow-mod semantics, ports mapped onto the datapath of
+ * its backer, the LOCAL port, groups, meters, MAC learning for NORMAL, fail mode, rule
+ * timeouts, and the events (flow-removed, packet-in, port-status) an OpenFlow connection
+ * layer subscribes to. It implements XlateBridge, the view translation has of it.
+ *
+ * `version` bumps on every change that can change a translation (tables, ports, groups,
+ * meters, configuration, MAC table); each bump also bumps the backer's revalidation
+ * sequence so the revalidator re-translates the datapath flows.
+ */
+import { DummyNetdev } from '../netdev/dummy.js';
+import { openNetdev, type Netdev } from '../netdev/netdev.js';
+import type { DpPortStats } from '../datapath/dpif.js';
+import type { Clock } from '../util/clock.js';
+import type { Backer } from './backer.js';
+import { BridgePort, OFPPC_MODIFIABLE } from './bridge-port.js';
+import type { ClassifierOptions } from './classifier/classifier.js';
+import { applyFlowMod, deleteRules, makeFlowMod, type FlowMod, type FlowModHost, type FlowModOutcome } from './flow-mod.js';
+import { criteriaAll, FlowTables, N_TABLES, OFPTT_ALL, type RuleCriteria } from './flow-table.js';
+import { GroupTable, type GroupMod, type GroupModOutcome, type GroupStats } from './group-table.js';
+import { learnFlowMod, learnUnchanged } from './learn.js';
+import { MacLearning } from './mac-learning.js';
+import { MeterTable, type MeterMod, type MeterModOutcome, type MeterStats } from './meter-table.js';
+import { OFPERR, fail, ok, type OfpResult } from './ofperr.js';
+import { OfpactType, type OfpAction } from './ofp-actions.js';
+import { OFPP_LOCAL, OFPP_MAX, OFPP_NORMAL, type OfPort, type VlanMode } from './ofp-port.js';
+import {
+  Emitter,
+  OFPPR_ADD,
+  OFPPR_DELETE,
+  OFPPR_MODIFY,
+  OFPRR_GROUP_DELETE,
+  OFPRR_METER_DELETE,
+  type OfprotoEvents,
+} from './ofproto-events.js';
+import { Rule, type RuleOwner } from './rule.js';
+import type { FragHandling, TableMissConfig, XlateBridge, XlateRule } from './xlate-bridge.js';
+
+export type FailMode = 'standalone' | 'secure';
+
+export interface BridgeOptions {
+  /** Datapath type; bridges of one type share a datapath (default 'netdev'). */
+  datapathType?: string;
+  /** Default standalone (OVS's default when fail_mode is empty). */
+  failMode?: FailMode;
+  /** 64-bit datapath id (default: derived from the hardware address). */
+  datapathId?: bigint;
+  /** Hardware address of the LOCAL port (48-bit; default derived from the bridge name). */
+  hwaddr?: number;
+  /** The LOCAL port's netdev (default: an in-memory `internal` dummy netdev). */
+  localNetdev?: Netdev;
+  /** MAC learning: idle time in seconds and table size. */
+  macAgingTime?: number;
+  macTableSize?: number;
+  classifier?: ClassifierOptions;
+  /** other_config:forward-bpdu. */
+  forwardBpdu?: boolean;
+}
+
+export interface PortSpec {
+  name: string;
+  /** Interface type: dummy, internal, patch, ... (default: the netdev's type, else 'dummy'). */
+  type?: string;
+  /** An already opened netdev (tests hold on to it to inject frames); else one is opened by type. */
+  netdev?: Netdev;
+  options?: Readonly<Record<string, string>>;
+  /** Interface ofport_request (1..65279). */
+  ofportRequest?: number;
+  vlanMode?: VlanMode | null;
+  tag?: number | null;
+  trunks?: readonly number[] | null;
+}
+
+/** What a bridge needs from the set of all bridges (patch peers, names). */
+export interface BridgeRegistry {
+  bridge(name: string): Bridge | undefined;
+  /** Re-resolves patch peers after a port or bridge change. */
+  refreshPatchPeers(): void;
+  /** A port of this name on any bridge (OVS port names are unique switch-wide). */
+  portExists(name: string): boolean;
+}
+
+/** Deterministic locally administered MAC from a name (OVS picks a random one). */
+function macFromName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  // 02:xx:xx:xx:xx:xx, locally administered unicast.
+  return 0x02 * 0x10000000000 + ((h >>> 0) * 0x100 + (name.length & 0xff));
+}
+
+export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
+  readonly tables: FlowTables;
+  readonly groups = new GroupTable();
+  readonly meters = new MeterTable();
+  readonly macs: MacLearning;
+  readonly events = new Emitter<OfprotoEvents>();
+  readonly nTables: number;
+  readonly datapathType: string;
+  /** Bumps on every change that can change a translation. */
+  version = 1;
+  failMode: FailMode;
+  fragHandling: FragHandling = 'normal';
+  forwardBpdu: boolean;
+  datapathId: bigint;
+  hwaddr: number;
+  private hasControllers = false;
+  private connected = false;
+  private packetInOnMiss = false;
+  private readonly portsByOf = new Map<number, BridgePort>();
+  private readonly portsByDp = new Map<number, BridgePort>();
+  private readonly portsByName = new Map<string, BridgePort>();
+  private portList: BridgePort[] = [];
+  private macVersion = 0;
+  private destroyed = false;
+
+  constructor(
+    readonly name: string,
+    readonly backer: Backer,
+    private readonly registry: BridgeRegistry,
+    private readonly clock: Clock,
+    opts: BridgeOptions = {},
+  ) {
+    this.datapathType = backer.type;
+    this.tables = new FlowTables(N_TABLES, opts.classifier);
+    this.nTables = this.tables.nTables;
+    this.macs = new MacLearning({
+      ...(opts.macAgingTime !== undefined ? { idleTime: opts.macAgingTime } : {}),
+      ...(opts.macTableSize !== undefined ? { maxEntries: opts.macTableSize } : {}),
+    });
+    this.macVersion = this.macs.version;
+    this.forwardBpdu = opts.forwardBpdu ?? false;
+    this.hwaddr = opts.hwaddr ?? macFromName(name);
+    this.datapathId = opts.datapathId ?? BigInt(this.hwaddr);
+    // connmgr starts in secure mode; the bridge's configuration then sets the real mode,
+    // and a change with no controllers flushes the tables (which adds NORMAL in standalone).
+    this.failMode = 'secure';
+    const local = opts.localNetdev ?? new DummyNetdev(name, 'internal', { mac: this.hwaddr });
+    this.attachPort({ name, type: 'internal', netdev: local }, OFPP_LOCAL);
+    this.setFailMode(opts.failMode ?? 'standalone');
+  }
+
+  // --- XlateBridge ----------------------------------------------------------------
+
+  lookup(tableId: number, flow: Uint32Array, wc: Uint32Array | null): XlateRule<OfpAction> | null {
+    const t = this.tables.tables[tableId];
+    if (t === undefined) return null;
+    const r = t.cls.lookup(flow, wc);
+    const log = this.backer.lookupLog;
+    if (log !== null) log.push({ bridge: this, tableId, matched: r !== null });
+    return r === null ? null : r.data;
+  }
+
+  port(ofPort: number): OfPort | undefined {
+    return this.portsByOf.get(ofPort);
+  }
+
+  portByDp(dpPort: number): OfPort | undefined {
+    return this.portsByDp.get(dpPort);
+  }
+
+  ports(): readonly OfPort[] {
+    return this.portList;
+  }
+
+  group(groupId: number): ReturnType<GroupTable['get']> {
+    return this.groups.get(groupId);
+  }
+
+  peerBridge(name: string): Bridge | undefined {
+    const b = this.registry.bridge(name);
+    return b !== undefined && b.backer === this.backer ? b : undefined;
+  }
+
+  tableMiss(tableId: number): TableMissConfig {
+    return this.tables.tables[tableId]?.miss ?? 'default';
+  }
+
+  wantsPacketInOnMiss(): boolean {
+    return this.packetInOnMiss;
+  }
+
+  controllerConnected(): boolean {
+    return this.connected;
+  }
+
+  /** OVS xlate_learn_action -> ofproto_flow_mod_learn. */
+  learn(action: OfpAction, flow: Uint32Array, now: number): void {
+    if (action.type !== OfpactType.LEARN || this.destroyed) return;
+    const fm = learnFlowMod(action, flow);
+    if (!this.tables.checkTableId(fm.tableId) || fm.tableId === OFPTT_ALL) return;
+    const table = this.tables.tables[fm.tableId]!;
+    const existing = table.cls.findExact(fm.match.key, fm.match.mask, fm.priority);
+    if (existing !== null && learnUnchanged(existing.data, fm)) {
+      existing.data.modified = now; // refresh only
+      return;
+    }
+    if (existing === null && action.limit) {
+      let n = 0;
+      for (const r of table.cls.rules()) if (r.data.cookie === BigInt.asUintN(64, fm.newCookie)) n++;
+      if (n >= action.limit) return;
+    }
+    const r = applyFlowMod(this, fm);
+    if (r.ok) for (const rule of [...r.value.added, ...r.value.modified]) rule.modified = now;
+  }
+
+  // --- FlowModHost / RuleOwner ----------------------------------------------------
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  groupExists(groupId: number): boolean {
+    return this.groups.has(groupId);
+  }
+
+  meterExists(meterId: number): boolean {
+    return this.meters.has(meterId);
+  }
+
+  ruleAdded(rule: Rule, replaced: Rule | null, command: number): void {
+    rule.owner = this;
+    if (this.events.has('rule-change')) {
+      const event = replaced !== null && command !== 0 ? 'modified' : 'added';
+      this.events.emit('rule-change', { bridge: this.name, event, reason: -1, rule: rule.snapshot(this.now()) });
+    }
+  }
+
+  ruleRemoved(rule: Rule, reason: number): void {
+    const now = this.now();
+    if (rule.flags & 1 /* send_flow_rem */ && !this.tables.tables[rule.tableId]!.hidden) {
+      this.events.emit('flow-removed', { bridge: this.name, reason, rule: rule.snapshot(now) });
+    }
+    if (this.events.has('rule-change')) {
+      this.events.emit('rule-change', { bridge: this.name, event: 'removed', reason, rule: rule.snapshot(now) });
+    }
+  }
+
+  changed(): void {
+    this.version++;
+    this.backer.bumpRevalSeq();
+  }
+
+  creditGroup(groupId: number, packets: number, bytes: number): void {
+    const g = this.groups.get(groupId);
+    if (!g) return;
+    g.packetCount += packets;
+    g.byteCount += bytes;
+    // all / indirect run every bucket; which bucket select and ff used is not recorded.
+    if (g.type === 'all' || g.type === 'indirect') {
+      for (const b of g.buckets) {
+        b.packetCount += packets;
+        b.byteCount += bytes;
+      }
+    }
+  }
+
+  creditMeter(meterId: number, packets: number, bytes: number): void {
+    this.meters.credit(meterId, packets, bytes);
+  }
+
+  // --- flow tables ----------------------------------------------------------------
+
+  /** OFPT_FLOW_MOD. */
+  flowMod(fm: FlowMod): OfpResult<FlowModOutcome> {
+    return applyFlowMod(this, fm);
+  }
+
+  /** Rules selected like a flow stats request (loose match; all rules by default). */
+  flows(c: RuleCriteria = criteriaAll()): OfpResult<Rule[]> {
+    return this.tables.collectLoose(c);
+  }
+
+  /** Rules selected strictly (one match and priority). */
+  flowsStrict(c: RuleCriteria): OfpResult<Rule[]> {
+    return this.tables.collectStrict(c);
+  }
+
+  /** Table-miss behaviour (OFPT_TABLE_MOD); 'default' leaves it unchanged, as OVS does. */
+  tableMod(tableId: number, miss: TableMissConfig): OfpResult<void> {
+    if (tableId !== OFPTT_ALL && (tableId < 0 || tableId >= this.nTables)) return fail(OFPERR.OFPTMFC_BAD_TABLE);
+    if (miss === 'default') return ok(undefined);
+    for (const t of this.tables.tables) if (tableId === OFPTT_ALL || t.id === tableId) t.miss = miss;
+    this.changed();
+    return ok(undefined);
+  }
+
+  /** Flow_Table settings: name, flow limit, eviction. */
+  setTableConfig(tableId: number, cfg: { name?: string | null; maxFlows?: number; eviction?: boolean }): void {
+    const t = this.tables.tables[tableId];
+    if (!t) throw new Error(`${this.name}: no table ${tableId}`);
+    if (cfg.name !== undefined) t.name = cfg.name;
+    if (cfg.maxFlows !== undefined) t.maxFlows = cfg.maxFlows;
+    if (cfg.eviction !== undefined) t.eviction = cfg.eviction;
+  }
+
+  /**
+   * OVS ofproto_flush_flows: deletes every rule, group and meter, then (connmgr_flushed)
+   * adds `priority=0 actions=NORMAL` in standalone mode with no controller.
+   */
+  flush(): void {
+    deleteRules(this, this.tables.allRules(), 2 /* OFPRR_DELETE */);
+    this.groupMod({ command: 2, groupId: 0xfffffffc, type: 'all', buckets: [] });
+    this.meterMod({ command: 2, meterId: 0xffffffff, flags: 0, bands: [] });
+    if (!this.hasControllers && this.failMode === 'standalone') {
+      applyFlowMod(
+        this,
+        makeFlowMod({ command: 0, tableId: 0, priority: 0, actions: [{ type: OfpactType.OUTPUT, port: OFPP_NORMAL, maxLen: 0 }] }),
+      );
+    }
+    this.changed();
+  }
+
+  // --- controllers and fail mode ----------------------------------------------------
+
+  /** OVS connmgr_set_fail_mode: a change with no controller flushes the tables. */
+  setFailMode(mode: FailMode): void {
+    if (mode === this.failMode) return;
+    this.failMode = mode;
+    if (!this.hasControllers) this.flush();
+    else this.changed();
+  }
+
+  /** Whether controllers are configured (OVS connmgr_set_controllers: a change flushes the tables). */
+  setHasControllers(has: boolean): void {
+    if (has === this.hasControllers) return;
+    this.hasControllers = has;
+    this.flush();
+  }
+
+  get controllersConfigured(): boolean {
+    return this.hasControllers;
+  }
+
+  /** Whether some controller connection is up (watch_port=CONTROLLER liveness). */
+  setControllerConnected(connected: boolean): void {
+    if (connected === this.connected) return;
+    this.connected = connected;
+    this.changed();
+  }
+
+  /** Whether a connected controller wants table misses as packet-ins (OpenFlow 1.0 style). */
+  setWantsPacketInOnMiss(wants: boolean): void {
+    if (wants === this.packetInOnMiss) return;
+    this.packetInOnMiss = wants;
+    this.changed();
+  }
+
+  setFragHandling(mode: FragHandling): void {
+    if (mode === this.fragHandling) return;
+    this.fragHandling = mode;
+    this.changed();
+  }
+
+  setForwardBpdu(on: boolean): void {
+    if (on === this.forwardBpdu) return;
+    this.forwardBpdu = on;
+    this.changed();
+  }
+
+  // --- groups and meters ----------------------------------------------------------
+
+  /** OFPT_GROUP_MOD; deleting a group deletes the rules that use it (reason GROUP_DELETE). */
+  groupMod(gm: GroupMod): OfpResult<GroupModOutcome> {
+    const r = this.groups.apply(gm, this.now());
+    if (!r.ok) return r;
+    if (r.value.deleted.length > 0) {
+      const gone = new Set(r.value.deleted);
+      const rules = this.tables.allRules(OFPTT_ALL, true).filter((x) => x.groupIds.some((g) => gone.has(g)));
+      deleteRules(this, rules, OFPRR_GROUP_DELETE);
+    }
+    if (r.value.changed) this.changed();
+    return r;
+  }
+
+  /** OFPT_METER_MOD; deleting a meter deletes the rules that use it (reason METER_DELETE). */
+  meterMod(mm: MeterMod): OfpResult<MeterModOutcome> {
+    const r = this.meters.apply(mm, this.now());
+    if (!r.ok) return r;
+    if (r.value.deleted.length > 0) {
+      const gone = new Set(r.value.deleted);
+      deleteRules(this, this.tables.allRules(OFPTT_ALL, true).filter((x) => gone.has(x.meterId)), OFPRR_METER_DELETE);
+    }
+    this.changed();
+    return r;
+  }
+
+  groupStats(groupId: number): GroupStats | undefined {
+    const refs = this.tables.allRules(OFPTT_ALL, true).filter((r) => r.groupIds.includes(groupId)).length;
+    return this.groups.stats(groupId, this.now(), refs);
+  }
+
+  meterStats(meterId: number): MeterStats | undefined {
+    const refs = this.tables.allRules(OFPTT_ALL, true).filter((r) => r.meterId === meterId).length;
+    return this.meters.stats(meterId, this.now(), refs);
+  }
+
+  // --- ports ----------------------------------------------------------------------
+
+  /** All ports, LOCAL included. */
+  get portsList(): readonly BridgePort[] {
+    return this.portList;
+  }
+
+  portByName(name: string): BridgePort | undefined {
+    return this.portsByName.get(name);
+  }
+
+  bridgePort(ofPort: number): BridgePort | undefined {
+    return this.portsByOf.get(ofPort);
+  }
+
+  /** Adds a port (OVS ofproto_port_add + bridge port config); throws with OVS-like text on failure. */
+  addPort(spec: PortSpec): BridgePort {
+    if (this.destroyed) throw new Error(`${this.name}: bridge was deleted`);
+    if (this.registry.portExists(spec.name)) throw new Error(`${spec.name}: port already exists`);
+    const p = this.attachPort(spec, this.allocOfPort(spec.ofportRequest));
+    this.registry.refreshPatchPeers();
+    this.changed();
+    return p;
+  }
+
+  private allocOfPort(req: number | undefined): number {
+    if (req !== undefined && Number.isInteger(req) && req >= 1 && req < OFPP_MAX && !this.portsByOf.has(req)) return req;
+    let n = 1;
+    while (this.portsByOf.has(n)) n++;
+    if (n >= OFPP_MAX) throw new Error(`${this.name}: no free OpenFlow port number`);
+    return n;
+  }
+
+  private attachPort(spec: PortSpec, ofPort: number): BridgePort {
+    const options = spec.options ?? {};
+    const type = spec.type ?? spec.netdev?.type ?? 'dummy';
+    let netdev: Netdev | null = null;
+    let dpPort = -1;
+    if (type === 'patch') {
+      if (!options['peer']) throw new Error(`${spec.name}: patch type requires valid 'peer' argument`);
+      if (options['peer'] === spec.name) throw new Error(`${spec.name}: patch peer must not be self`);
+    } else {
+      netdev = spec.netdev ?? (type === 'internal' ? new DummyNetdev(spec.name, 'internal') : openNetdev(type, spec.name, options));
+      dpPort = this.backer.addPort(netdev, this.name);
+    }
+    const p = new BridgePort(ofPort, dpPort, spec.name, type, netdev, options, this.name);
+    if (netdev) p.linkDown = !netdev.isUp();
+    if (spec.vlanMode !== undefined) p.vlanMode = spec.vlanMode;
+    if (spec.tag !== undefined) p.tag = spec.tag;
+    if (spec.trunks !== undefined) p.trunks = spec.trunks;
+    this.portsByOf.set(ofPort, p);
+    this.portsByName.set(p.name, p);
+    if (dpPort >= 0) {
+      this.portsByDp.set(dpPort, p);
+      this.backer.setPortOwner(dpPort, this, p);
+    }
+    this.rebuildPortList();
+    this.events.emit('port-status', { bridge: this.name, reason: OFPPR_ADD, ofPort, name: p.name });
+    return p;
+  }
+
+  private rebuildPortList(): void {
+    this.portList = [...this.portsByOf.values()].sort((a, b) => a.ofPort - b.ofPort);
+  }
+
+  /** Removes a port (by name or OpenFlow number); false if there is none. The LOCAL port stays. */
+  delPort(which: string | number): boolean {
+    const p = typeof which === 'number' ? this.portsByOf.get(which) : this.portsByName.get(which);
+    if (!p || p.ofPort === OFPP_LOCAL) return false;
+    this.detachPort(p);
+    this.registry.refreshPatchPeers();
+    this.changed();
+    return true;
+  }
+
+  private detachPort(p: BridgePort): void {
+    this.portsByOf.delete(p.ofPort);
+    this.portsByName.delete(p.name);
+    if (p.dpPort >= 0) {
+      this.portsByDp.delete(p.dpPort);
+      this.backer.delPort(p.dpPort);
+    }
+    this.macs.flushPort(p.ofPort);
+    this.rebuildPortList();
+    this.events.emit('port-status', { bridge: this.name, reason: OFPPR_DELETE, ofPort: p.ofPort, name: p.name });
+  }
+
+  /** OFPT_PORT_MOD: sets the config bits under `mask`; `hwAddr` (if given) must be the port's. */
+  portMod(ofPort: number, config: number, mask: number, hwAddr?: number): OfpResult<void> {
+    const p = this.portsByOf.get(ofPort);
+    if (!p) return fail(OFPERR.OFPPMFC_BAD_PORT);
+    if (hwAddr !== undefined && hwAddr !== p.mac) return fail(OFPERR.OFPPMFC_BAD_HW_ADDR);
+    const m = mask & OFPPC_MODIFIABLE;
+    const next = (p.config & ~m) | (config & m);
+    if (next !== p.config) {
+      p.config = next;
+      this.events.emit('port-status', { bridge: this.name, reason: OFPPR_MODIFY, ofPort, name: p.name });
+      this.changed();
+    }
+    return ok(undefined);
+  }
+
+  /** NORMAL's VLAN settings of a port (the Port table's vlan_mode, tag, trunks). */
+  setPortVlan(which: string | number, cfg: { vlanMode?: VlanMode | null; tag?: number | null; trunks?: readonly number[] | null }): void {
+    const p = typeof which === 'number' ? this.portsByOf.get(which) : this.portsByName.get(which);
+    if (!p) throw new Error(`${this.name}: no port ${which}`);
+    if (cfg.vlanMode !== undefined) p.vlanMode = cfg.vlanMode;
+    if (cfg.tag !== undefined) p.tag = cfg.tag;
+    if (cfg.trunks !== undefined) p.trunks = cfg.trunks;
+    this.macs.flushPort(p.ofPort);
+    this.changed();
+  }
+
+  /** Datapath counters of a port (zeros for a patch port). */
+  portStats(ofPort: number): DpPortStats | undefined {
+    const p = this.portsByOf.get(ofPort);
+    if (!p) return undefined;
+    const zero = { rxPackets: 0, rxBytes: 0, rxErrors: 0, rxDropped: 0, txPackets: 0, txBytes: 0, txErrors: 0, txDropped: 0 };
+    if (p.dpPort < 0) return zero;
+    return this.backer.dpif.portQuery(p.dpPort)?.stats ?? zero;
+  }
+
+  // --- periodic work --------------------------------------------------------------
+
+  /**
+   * Periodic work (OVS ofproto_run): rule timeouts (flow-removed IDLE/HARD_TIMEOUT), MAC
+   * aging, and port link state (port-status MODIFY on a change).
+   */
+  run(now: number = this.now()): void {
+    const exp = this.tables.expired(now);
+    if (exp.length > 0) {
+      for (const { rule, reason } of exp) deleteRules(this, [rule], reason);
+      this.changed();
+    }
+    this.macs.run(now);
+    this.checkMacVersion();
+    for (const p of this.portList) {
+      if (!p.netdev) continue;
+      const down = !p.netdev.isUp();
+      if (down !== p.linkDown) {
+        p.linkDown = down;
+        this.events.emit('port-status', { bridge: this.name, reason: OFPPR_MODIFY, ofPort: p.ofPort, name: p.name });
+        this.changed();
+      }
+    }
+  }
+
+  /** Bumps the version if MAC learning changed since the last check (OVS REV_MAC_LEARNING). */
+  checkMacVersion(): void {
+    if (this.macs.version !== this.macVersion) {
+      this.macVersion = this.macs.version;
+      this.changed();
+    }
+  }
+
+  /** Detaches every port and forgets all state (OVS ofproto_destroy). */
+  destroy(): void {
+    if (this.destroyed) return;
+    deleteRules(this, this.tables.allRules(OFPTT_ALL, true), 2);
+    for (const p of [...this.portList]) this.detachPort(p);
+    this.destroyed = true;
+    this.changed();
+  }
+}

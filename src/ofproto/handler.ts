@@ -1,0 +1,205 @@
+/*
+ * The upcall handler (OVS ofproto-dpif-upcall.c handler side): pulls upcalls from the
+ * backer's datapath in batches and, for each
+ *   MISS:   translates the flow with side effects (MAC learning, learn), credits the packet
+ *           to the rules it hit, installs the megaflow (key & mask, actions; a slow-path
+ *           translation installs a userspace(slow_path) action instead) unless the flow
+ *           limit is reached, keeps a ukey for it, and executes the packet;
+ *   ACTION: controller userdata becomes a packet-in event on the bridge that asked for it;
+ *           slow_path userdata is translated and executed again, without installing.
+ */
+import { DpActionType, type DpAction } from '../datapath/actions.js';
+import { ufidFor } from '../datapath/datapath.js';
+import { DpifError, FlowPutFlags, UpcallType, type Upcall } from '../datapath/dpif.js';
+import { DP_KEY_WORDS, FLOW_WORDS, N_REGS, W_IN_PORT, W_METADATA, W_REG0, W_TCP_FLAGS } from '../flow/layout.js';
+import type { Backer } from './backer.js';
+import type { Bridge } from './bridge.js';
+import { pushStats } from './push-stats.js';
+import { Ukey, type TableLookup } from './ukey.js';
+import { xlate } from './xlate/xlate.js';
+import { decodeControllerUserdata, decodeSlowPathUserdata, encodeSlowPathUserdata } from './xlate/userdata.js';
+
+/** OVS UPCALL_MAX_BATCH. */
+export const UPCALL_MAX_BATCH = 64;
+
+const OFPCML_NO_BUFFER = 0xffff;
+
+export interface HandlerStats {
+  /** Upcalls handled, by kind. */
+  misses: number;
+  actions: number;
+  /** Megaflows installed, and installs skipped (already there, flow limit, datapath refusal). */
+  installed: number;
+  duplicates: number;
+  limited: number;
+  failed: number;
+  packetIns: number;
+}
+
+/** The userspace action that sends every packet of a slow-path flow back up (OVS compose_slow_path). */
+export function slowPathAction(reasons: number): DpAction {
+  return { type: DpActionType.USERSPACE, pid: 0, userdata: encodeSlowPathUserdata(reasons) };
+}
+
+function isDrop(actions: readonly DpAction[]): boolean {
+  return actions.length === 0 || (actions.length === 1 && actions[0]!.type === DpActionType.DROP);
+}
+
+export class Handler {
+  readonly stats: HandlerStats = { misses: 0, actions: 0, installed: 0, duplicates: 0, limited: 0, failed: 0, packetIns: 0 };
+  /** The last install error the datapath reported (for logs and tests). */
+  lastError: string | null = null;
+  private readonly batch: Upcall[] = [];
+  private running = false;
+  private scheduled = false;
+
+  constructor(private readonly backer: Backer) {}
+
+  /**
+   * Run on its own whenever the datapath queues an upcall (in a microtask, so a receive
+   * burst is handled after the datapath returns). Off by default; tests call handleUpcalls().
+   */
+  setAutoRun(on: boolean): void {
+    this.backer.dpif.setUpcallNotify(on ? () => this.schedule() : null);
+    if (on) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.handleUpcalls();
+    });
+  }
+
+  /** Handles pending upcalls (up to `max`) in batches; returns how many. Not re-entrant. */
+  handleUpcalls(max = Infinity): number {
+    if (this.running) return 0;
+    this.running = true;
+    let total = 0;
+    const dpif = this.backer.dpif;
+    const buf = this.batch;
+    try {
+      while (total < max) {
+        buf.length = 0;
+        const n = dpif.recvUpcalls(buf, Math.min(UPCALL_MAX_BATCH, max - total));
+        if (n === 0) break;
+        for (let i = 0; i < n; i++) this.process(buf[i]!);
+        total += n;
+      }
+    } finally {
+      buf.length = 0;
+      this.running = false;
+    }
+    return total;
+  }
+
+  private process(u: Upcall): void {
+    const owner = this.backer.ownerOf(u.key[W_IN_PORT]!);
+    if (owner === undefined) return; // a port no bridge owns any more: drop
+    if (u.type === UpcallType.MISS) {
+      this.stats.misses++;
+      this.miss(u, owner.bridge);
+    } else {
+      this.stats.actions++;
+      this.action(u, owner.bridge);
+    }
+  }
+
+  private translate(bridge: Bridge, u: Upcall, now: number, lookups: TableLookup[]): ReturnType<typeof xlate> {
+    const backer = this.backer;
+    backer.lookupLog = lookups;
+    try {
+      return xlate(bridge, u.key, { packet: u.packet, sideEffects: true, now });
+    } finally {
+      backer.lookupLog = null;
+    }
+  }
+
+  private miss(u: Upcall, bridge: Bridge): void {
+    const backer = this.backer;
+    const now = backer.clock.now();
+    const lookups: TableLookup[] = [];
+    const revalSeq = backer.revalSeq;
+    const res = this.translate(bridge, u, now, lookups);
+    // The upcalled packet counts for the rules it went through (OVS resubmit_stats).
+    pushStats(res.rules, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
+
+    if (backer.nFlows >= backer.flowLimit) {
+      this.stats.limited++;
+    } else {
+      const mask = new Uint32Array(FLOW_WORDS);
+      const key = new Uint32Array(FLOW_WORDS);
+      for (let i = 0; i < DP_KEY_WORDS; i++) {
+        mask[i] = res.mask[i]!;
+        key[i] = u.key[i]! & mask[i]!;
+      }
+      const actions = res.slowPath ? [slowPathAction(res.slow)] : res.actions;
+      const ufid = ufidFor(key, mask);
+      if (backer.ukeys.has(ufid)) {
+        this.stats.duplicates++;
+      } else if (this.put(key, mask, actions, ufid)) {
+        const ukey = new Ukey(ufid, u.key, key, mask, actions, bridge, res.rules, res.normals, lookups, revalSeq, now);
+        backer.ukeys.set(ufid, ukey);
+      }
+    }
+    if (!isDrop(res.actions)) backer.dpif.execute(u.packet, res.actions);
+  }
+
+  private put(key: Uint32Array, mask: Uint32Array, actions: readonly DpAction[], ufid: string): boolean {
+    try {
+      this.backer.dpif.flowPut({ key, mask, actions, flags: FlowPutFlags.CREATE, ufid });
+      this.stats.installed++;
+      return true;
+    } catch (e) {
+      if (!(e instanceof DpifError)) throw e;
+      if (e.code === 'EEXIST') this.stats.duplicates++;
+      else if (e.code === 'E2BIG') this.stats.limited++;
+      else {
+        this.stats.failed++;
+        this.lastError = e.message;
+      }
+      return false;
+    }
+  }
+
+  private action(u: Upcall, bridge: Bridge): void {
+    const c = decodeControllerUserdata(u.userdata);
+    if (c !== null) {
+      if (c.dontSend) return;
+      const target = this.backer.bridgeByName(c.bridge) ?? bridge;
+      const bytes = u.packet.bytes();
+      const len = c.maxLen !== OFPCML_NO_BUFFER && c.maxLen < bytes.length ? c.maxLen : bytes.length;
+      const flow = u.key.slice();
+      flow[W_IN_PORT] = c.inPort;
+      flow[W_METADATA] = Number(BigInt.asUintN(64, c.metadata) >> 32n);
+      flow[W_METADATA + 1] = Number(BigInt.asUintN(32, c.metadata));
+      for (let i = 0; i < N_REGS; i++) flow[W_REG0 + i] = c.regs[i]!;
+      this.stats.packetIns++;
+      target.events.emit('packet-in', {
+        bridge: target.name,
+        reason: c.reason,
+        tableId: c.tableId,
+        cookie: c.ruleCookie,
+        inPort: c.inPort,
+        packet: bytes.slice(0, len),
+        totalLen: bytes.length,
+        maxLen: c.maxLen,
+        controllerId: c.controllerId,
+        metadata: c.metadata,
+        regs: c.regs,
+        flow,
+        userdata: c.userdata,
+      });
+      return;
+    }
+    if (decodeSlowPathUserdata(u.userdata) !== null) {
+      const now = this.backer.clock.now();
+      const lookups: TableLookup[] = [];
+      const res = this.translate(bridge, u, now, lookups);
+      pushStats(res.rules, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
+      if (!isDrop(res.actions)) this.backer.dpif.execute(u.packet, res.actions);
+    }
+  }
+}
