@@ -52,10 +52,14 @@ function sameMatch(a: ClsRule<number>, b: ClsRule<number>): boolean {
 }
 
 /** Lookup `flow` and check result and wildcards against the reference; returns the wildcards. */
-function check(world: World, rng: Rng, flow: Uint32Array, union: Uint32Array): Uint32Array {
+function check(world: World, rng: Rng, flow: Uint32Array, union: Uint32Array, initial?: Uint32Array): Uint32Array {
   const { cls, ref } = world;
-  const wc = new Uint32Array(FLOW_WORDS);
+  const wc = initial !== undefined ? initial.slice() : new Uint32Array(FLOW_WORDS);
   const got = cls.lookup(flow, wc);
+  if (initial !== undefined) {
+    for (let w = 0; w < FLOW_WORDS; w++) assert.equal(initial[w]! & ~wc[w]!, 0, 'a wildcard bit set before the lookup was cleared');
+    union = union.map((u, w) => u | initial[w]!);
+  }
   const want = refWinners(ref, flow);
   if (want.length === 0) assert.equal(got, null);
   else {
@@ -120,6 +124,21 @@ for (const [name, opts] of CONFIGS) {
     }
   });
 }
+
+test('wildcards set before the lookup (earlier tables) are kept and still give correct megaflows', () => {
+  for (const opts of [{}, { ovsWildcards: true }]) {
+    for (let seed = 1; seed <= 6; seed++) {
+      const rng = new Rng(seed * 4099);
+      const world = build(rng, opts, 250, 8);
+      const union = maskUnion(world.ref);
+      for (let p = 0; p < 200; p++) {
+        const initial = new Uint32Array(FLOW_WORDS);
+        for (let w = 0; w < FLOW_WORDS; w++) if (rng.chance(0.1)) initial[w] = union[w]! & rng.u32();
+        check(world, rng, randomFlow(rng, rng.chance(0.75) ? rng.pick(world.ref) : null, rng.int(3)), union, initial);
+      }
+    }
+  }
+});
 
 test('prefix tracking and the ports trie never un-wildcard more than OVS or than plain staging', () => {
   const modes: ClassifierOptions[] = [{}, { ovsWildcards: true }, { prefixFields: [] }, { prefixFields: [], ovsWildcards: true }];
