@@ -13,7 +13,10 @@ import { HashCount } from './hash-count.js';
 import { PrefixTrie } from './prefix-trie.js';
 import { N_STAGES, STAGE_L3, STAGE_L4, STAGE_OF_WORD } from './stages.js';
 
-/** An OpenFlow match (masked key + mask, FlowKey layout) with a priority and a payload. */
+/**
+ * An OpenFlow match (masked key + mask, FlowKey layout, FLOW_WORDS words) with a priority
+ * (a 32-bit signed integer; higher wins) and a payload.
+ */
 export interface ClsRule<R> {
   readonly key: Uint32Array;
   readonly mask: Uint32Array;
