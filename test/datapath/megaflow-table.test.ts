@@ -355,3 +355,26 @@ test('memoryBytes counts the typed arrays and grows with flows', () => {
   const per = (t.memoryBytes() - m0) / 4096;
   assert.ok(per > 40 && per < 300, `bytes per flow ${per}`);
 });
+
+test('a mask wider than the specialised code (generic path) and a catch-all mask', () => {
+  const t = new MegaflowTable<string>({ emcEntries: 0 });
+  const wide = new Uint32Array(FLOW_WORDS);
+  for (let w = 0; w < 40; w++) wide[w] = 0xffff00ff;
+  const a = new Uint32Array(FLOW_WORDS);
+  for (let w = 0; w < 40; w++) a[w] = w * 0x01010101;
+  const b = a.slice();
+  b[39] ^= 0x10000; // a bit under the mask
+  const c = a.slice();
+  c[39] ^= 0x1000; // a bit outside the mask (0xffff00ff): same flow as a
+  const ida = t.insert(a, wide, 'a');
+  assert.equal(t.lookup(a), ida);
+  assert.equal(t.lookup(c), ida);
+  assert.equal(t.lookup(b), -1);
+  const idb = t.insert(b, wide, 'b');
+  assert.equal(t.lookup(b), idb);
+  const any = t.insert(new Uint32Array(FLOW_WORDS), new Uint32Array(FLOW_WORDS), 'any');
+  assert.equal(t.lookup(keyWith([[W_TP, 1234]])), any);
+  assert.deepEqual(t.keyOf(ida), masked(a, wide));
+  t.remove(ida);
+  assert.equal(t.lookup(a), any);
+});
