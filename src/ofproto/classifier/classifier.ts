@@ -80,7 +80,7 @@ export class Classifier<R> {
   private readonly portsPlens = new Uint32Array(1);
 
   constructor(opts?: ClassifierOptions) {
-    this.prefixFields = [...new Set(opts?.prefixFields ?? ['ipv4_dst', 'ipv4_src'])];
+    this.prefixFields = [...new Set<PrefixField>(opts?.prefixFields ?? ['ipv4_dst', 'ipv4_src'])];
     const n = this.prefixFields.length;
     this.ovsWildcards = opts?.ovsWildcards ?? false;
     this.tries = this.prefixFields.map((f) => new PrefixTrie(PREFIX_FIELD_INFO[f].nBits));
