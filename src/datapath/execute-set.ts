@@ -123,8 +123,11 @@ export function executeSet(p: Packet, key: Uint32Array, a: SetAction): void {
       applied = true;
       break;
     case SetAttr.TUNNEL:
+      // the whole tunnel key is replaced (OVS has no masked tunnel set), key words too
       setTunnel(p, a.key);
-      applied = true;
+      for (let w = W_TUN_ID; w < W_TUN_GBP; w++) key[w] = a.key[w]!;
+      key[W_TUN_GBP] = a.key[W_TUN_GBP]! & 0xffffff00;
+      applied = false;
       break;
     case SetAttr.CT_STATE:
       setCt(p, a.key, a.mask);

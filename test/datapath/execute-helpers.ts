@@ -34,6 +34,9 @@ export interface Emitted {
   pktMark: number;
   tunIdLo: number;
   tunDst: number;
+  ctState: number;
+  ctZone: number;
+  ctMark: number;
   l3Ofs: number;
   l4Ofs: number;
   l2_5Ofs: number;
@@ -59,6 +62,9 @@ export class Recorder implements ExecHooks {
       pktMark: p.pktMark,
       tunIdLo: p.tunnel.idLo,
       tunDst: p.tunnel.ipv4Dst,
+      ctState: p.ctState,
+      ctZone: p.ctZone,
+      ctMark: p.ctMark,
       l3Ofs: p.l3Ofs,
       l4Ofs: p.l4Ofs,
       l2_5Ofs: p.l2_5Ofs,

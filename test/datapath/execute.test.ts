@@ -16,13 +16,15 @@ import {
   W_VLAN1,
   W_IPV4_SRC,
   W_IN_PORT,
+  W_SKB_PRIORITY,
+  W_TUN_DST,
   newFlowKey,
 } from '../../src/flow/layout.js';
 import { Packet } from '../../src/packet/packet.js';
 import { makeLse } from '../../src/packet/mpls.js';
 import { udpFrame, tcpFrame, buildFrame } from '../../src/packet/build.js';
 import { extract } from '../../src/flow/extract.js';
-import { Recorder, packetOf, keyOf, parsed, assertChecksums, setAct, out, hex } from './execute-helpers.js';
+import { Recorder, packetOf, keyOf, parsed, assertChecksums, setAct, maskedAct, out, hex } from './execute-helpers.js';
 
 const A = DpActionType;
 
@@ -346,20 +348,24 @@ test('recirc inside a clone hands over the clone, then the original continues', 
   assert.equal(rec.out[1]!.bytes.length, frame.length);
 });
 
-test('metadata sets: skb_priority, skb_mark (masked), tunnel', () => {
+test('metadata sets: skb_priority, skb_mark (masked), tunnel, conntrack', () => {
   const frame = udpFrame();
-  const { rec } = run(frame, [
-    setAct(SetAttr.PRIORITY, { skb_priority: 7 }),
+  const { rec, key } = run(frame, [
+    setAct(SetAttr.PRIORITY, { skb_priority: 0xfffffff7 }),
     { ...setAct(SetAttr.SKB_MARK, { skb_mark: 0xabcd }), type: A.SET_MASKED, mask: maskWord(2, 0x00ff) },
     setAct(SetAttr.TUNNEL, { tun_id: [0, 5000], tun_dst: 0x0a000063, tun_ttl: 64 }),
+    maskedAct(SetAttr.CT_STATE, { ct_state: 0x21, ct_zone: 9, ct_mark: 0x80000001 }, { ct_state: 0xff, ct_zone: 0xffff, ct_mark: 0xffffffff }),
     out(1),
   ]);
   const e = rec.out[0]!;
-  assert.equal(e.skbPriority, 7);
+  assert.equal(e.skbPriority, 0xfffffff7);
   assert.equal(e.pktMark, 0xcd);
   assert.equal(e.tunIdLo, 5000);
   assert.equal(e.tunDst, 0x0a000063);
+  assert.deepEqual([e.ctState, e.ctZone, e.ctMark], [0x21, 9, 0x80000001]);
   assert.equal(hex(e.bytes), hex(frame));
+  assert.equal(key[W_TUN_DST], 0x0a000063);
+  assert.equal(key[W_SKB_PRIORITY], 0xfffffff7);
 });
 
 function maskWord(w: number, v: number): Uint32Array {
