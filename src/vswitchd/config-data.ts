@@ -262,11 +262,14 @@ function parseInteger(s: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** Maps `@name` row ids (tsovs-vsctl --id) to uuids. */
+export type SymbolResolver = (name: string) => string;
+
 /**
  * Parses one atom (OVS ovsdb_atom_from_string). Integers may be a range `a-b` when
  * `allowRange` is set: all values of the range are returned.
  */
-export function atomFromString(s: string, base: BaseType, allowRange = false): Atom[] {
+export function atomFromString(s: string, base: BaseType, allowRange = false, symbols?: SymbolResolver): Atom[] {
   let atoms: Atom[];
   switch (base.type) {
     case 'integer': {
@@ -293,6 +296,10 @@ export function atomFromString(s: string, base: BaseType, allowRange = false): A
       else throw new DataError(`"${s}" is not a valid boolean (use "true" or "false")`);
       break;
     case 'uuid':
+      if (s.startsWith('@') && symbols) {
+        atoms = [symbols(s)];
+        break;
+      }
       if (!isUuid(s)) throw new DataError(`"${s}" is not a valid UUID`);
       atoms = [s.toLowerCase()];
       break;
@@ -335,7 +342,7 @@ function skipSpaces(s: string, p: number): number {
  * Parses a whole value (OVS ovsdb_datum_from_string): atoms or key=value pairs separated by
  * commas or spaces, optionally inside [] (sets) or {} (maps); empty needs the brackets.
  */
-export function datumFromString(s: string, type: ColumnType): Datum {
+export function datumFromString(s: string, type: ColumnType, symbols?: SymbolResolver): Datum {
   const isMap = isMapType(type);
   let p = skipSpaces(s, 0);
   let endDelim = '';
@@ -352,14 +359,14 @@ export function datumFromString(s: string, type: ColumnType): Datum {
     const start = p;
     const k = parseToken(s, p);
     p = k.end;
-    const ks = atomFromString(k.token, type.key, !isMap && type.key.type === 'integer');
+    const ks = atomFromString(k.token, type.key, !isMap && type.key.type === 'integer', symbols);
     if (isMap) {
       p = skipSpaces(s, p);
       if (s[p] !== '=') throw new DataError(`${s.slice(start)}: syntax error at "${s[p] ?? ''}" expecting "="`);
       p = skipSpaces(s, p + 1);
       const v = parseToken(s, p);
       p = v.end;
-      const vs = atomFromString(v.token, type.value!);
+      const vs = atomFromString(v.token, type.value!, false, symbols);
       keys.push(ks[0]);
       values.push(vs[0]);
     } else {
