@@ -2,12 +2,13 @@
  * OpenFlow classifier benchmark: lookups per second at 10k and 100k rules of a realistic
  * mix (L2 forwarding, IPv4 routes of many prefix lengths, 5-tuple-ish ACLs, port/VLAN
  * rules, register pipeline stages, a catch-all), with and without wildcard tracking,
- * insertion rate, and heap growth per million lookups.
+ * with prefix tracking off (cheaper lookups, wider megaflow masks), insertion rate, and heap
+ * growth per million lookups.
  * Run alone: node --expose-gc dist/bench/classifier.bench.js
  */
 import { pathToFileURL } from 'node:url';
 import { Classifier } from '../src/ofproto/classifier/classifier.js';
-import type { ClsRule } from '../src/ofproto/classifier/classifier.js';
+import type { ClassifierOptions, ClsRule } from '../src/ofproto/classifier/classifier.js';
 import {
   FLOW_WORDS,
   W_ETH_DST,
@@ -113,11 +114,11 @@ export interface Built {
   insertSecs: number;
 }
 
-export function build(nRules: number, nFlows: number): Built {
+export function build(nRules: number, nFlows: number, opts: ClassifierOptions = {}): Built {
   const rules: ClsRule<number>[] = [];
   for (let i = 0; i < nRules - 1; i++) rules.push(makeRule(i));
   rules.push({ key: new Uint32Array(FLOW_WORDS), mask: new Uint32Array(FLOW_WORDS), priority: 0, data: -1 });
-  const cls = new Classifier<number>(process.env.NOTRIE ? { prefixFields: [] } : {});
+  const cls = new Classifier<number>(opts);
   const t0 = cpuSeconds();
   for (const r of rules) cls.insert(r);
   const insertSecs = cpuSeconds() - t0;
@@ -173,6 +174,8 @@ export function benchClassifier(): BenchResult[] {
     out.push({ name: `classifier lookup with wildcards, ${tag}`, value: m(rate(b, 2_000_000, true)), unit: 'Mlookups/s' });
     out.push({ name: `classifier lookup without wildcards, ${tag}`, value: m(rate(b, 2_000_000, false)), unit: 'Mlookups/s' });
     out.push({ name: `classifier insert, ${nRules / 1000}k rules`, value: m(nRules / b.insertSecs), unit: 'Minserts/s' });
+    const plain = build(nRules, 4096, { prefixFields: [] });
+    out.push({ name: `classifier lookup with wildcards, no prefix tries, ${tag}`, value: m(rate(plain, 2_000_000, true)), unit: 'Mlookups/s' });
     if (nRules === 100_000) {
       run(b, 200_000, true);
       if (gc) gc();
