@@ -78,82 +78,100 @@ const F_ARP_THA: Field = [[W_ARP_HI, 0x0000ffff], [W_ARP_THA, ALL]];
 
 interface AttrDesc {
   readonly attr: SetAttr;
-  readonly fields: readonly Field[];
-  /** Fields the datapath cannot write: never part of a masked set. */
-  readonly readOnly: readonly Field[];
+  /** (word, bit mask) parts of all fields, flattened: [w0, m0, w1, m1, ...]. */
+  readonly parts: Int32Array;
+  /** Index in `parts` where each field ends. */
+  readonly fieldEnd: Int32Array;
+  /** Per part: the bits the datapath cannot write (never part of a masked set). */
+  readonly readOnly: Int32Array;
 }
 
-const ETH: AttrDesc = { attr: A.ETH, fields: [F_ETH_SRC, F_ETH_DST], readOnly: [] };
-const IPV4: AttrDesc = {
-  attr: A.IPV4,
-  fields: [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG],
-  readOnly: [F_NW_PROTO, F_NW_FRAG],
-};
-const IPV6: AttrDesc = {
-  attr: A.IPV6,
-  fields: [words(W_IPV6_SRC, 4), words(W_IPV6_DST, 4), [[W_IPV6_LABEL, 0x000fffff]], F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG],
-  readOnly: [F_NW_PROTO, F_NW_FRAG],
-};
-const tpDesc = (attr: SetAttr): AttrDesc => ({ attr, fields: [[[W_TP, 0xffff0000]], [[W_TP, 0x0000ffff]]], readOnly: [] });
+function desc(attr: SetAttr, fields: readonly Field[], readOnly: readonly Field[] = []): AttrDesc {
+  const parts: number[] = [];
+  const ends: number[] = [];
+  const ro: number[] = [];
+  for (const f of fields) {
+    for (const [w, m] of f) {
+      parts.push(w, m | 0);
+      ro.push(readOnly.includes(f) ? m | 0 : 0);
+    }
+    ends.push(parts.length);
+  }
+  return { attr, parts: Int32Array.from(parts), fieldEnd: Int32Array.from(ends), readOnly: Int32Array.from(ro) };
+}
+
+const ETH = desc(A.ETH, [F_ETH_SRC, F_ETH_DST]);
+const IPV4 = desc(A.IPV4, [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG], [F_NW_PROTO, F_NW_FRAG]);
+const IPV6 = desc(
+  A.IPV6,
+  [words(W_IPV6_SRC, 4), words(W_IPV6_DST, 4), [[W_IPV6_LABEL, 0x000fffff]], F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG],
+  [F_NW_PROTO, F_NW_FRAG],
+);
+const tpDesc = (attr: SetAttr): AttrDesc => desc(attr, [[[W_TP, 0xffff0000]], [[W_TP, 0x0000ffff]]]);
 const TCP = tpDesc(A.TCP);
 const UDP = tpDesc(A.UDP);
 const SCTP = tpDesc(A.SCTP);
-const icmpDesc = (attr: SetAttr): AttrDesc => ({ attr, fields: [[[W_TP, 0x00ff0000]], [[W_TP, 0x000000ff]]], readOnly: [] });
+const icmpDesc = (attr: SetAttr): AttrDesc => desc(attr, [[[W_TP, 0x00ff0000]], [[W_TP, 0x000000ff]]]);
 const ICMP = icmpDesc(A.ICMP);
 const ICMPV6 = icmpDesc(A.ICMPV6);
-const ARP: AttrDesc = {
-  attr: A.ARP,
-  fields: [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_ARP_SHA, F_ARP_THA],
-  readOnly: [],
-};
-const ND: AttrDesc = { attr: A.ND, fields: [words(W_ND_TARGET, 4), F_ARP_SHA, F_ARP_THA], readOnly: [] };
-const PRIORITY: AttrDesc = { attr: A.PRIORITY, fields: [words(W_SKB_PRIORITY, 1)], readOnly: [] };
-const SKB_MARK: AttrDesc = { attr: A.SKB_MARK, fields: [words(W_SKB_MARK, 1)], readOnly: [] };
-
-function fieldEqual(f: Field, a: Uint32Array, b: Uint32Array): boolean {
-  for (const [w, m] of f) if (((a[w]! ^ b[w]!) & m) !== 0) return false;
-  return true;
-}
+const ARP = desc(A.ARP, [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_ARP_SHA, F_ARP_THA]);
+const ND = desc(A.ND, [words(W_ND_TARGET, 4), F_ARP_SHA, F_ARP_THA]);
+const PRIORITY = desc(A.PRIORITY, [words(W_SKB_PRIORITY, 1)]);
+const SKB_MARK = desc(A.SKB_MARK, [words(W_SKB_MARK, 1)]);
 
 /**
  * OVS commit(): if `flow` and `base` differ in `d`, appends a set (or masked set) action,
  * makes `base` equal to `flow` there and ORs the bits the action relies on into `wc`.
  */
 function commitAttr(d: AttrDesc, flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: DpAction[], useMasked: boolean): boolean {
+  const parts = d.parts;
+  const n = parts.length;
+  // Fast path: nothing to do unless some bit of the attribute differs.
+  let i = 0;
+  for (; i < n; i += 2) if (((flow[parts[i]!]! ^ base[parts[i]!]!) & parts[i + 1]!) !== 0) break;
+  if (i === n) return false;
+
+  // Mask: what translation read or wrote, minus read-only bits, only for fields that
+  // differ (plus every bit that changed, recorded or not).
   const mask = new Uint32Array(FLOW_WORDS);
-  for (const f of d.fields) for (const [w, m] of f) mask[w] = (mask[w]! | (wc[w]! & m)) >>> 0;
-  for (const f of d.readOnly) for (const [w, m] of f) mask[w] = (mask[w]! & ~m) >>> 0;
-  let differ = false;
-  for (const f of d.fields) {
-    if (fieldEqual(f, flow, base)) {
-      for (const [w, m] of f) mask[w] = (mask[w]! & ~m) >>> 0;
-    } else {
-      differ = true;
-      // Bits that changed are always written, even if no action recorded them.
-      for (const [w, m] of f) mask[w] = (mask[w]! | ((flow[w]! ^ base[w]!) & m)) >>> 0;
+  let p = 0;
+  for (let f = 0; f < d.fieldEnd.length; f++) {
+    const e = d.fieldEnd[f]!;
+    let same = true;
+    for (let j = p; j < e; j += 2) if (((flow[parts[j]!]! ^ base[parts[j]!]!) & parts[j + 1]!) !== 0) same = false;
+    if (!same) {
+      for (let j = p; j < e; j += 2) {
+        const w = parts[j]!;
+        const m = parts[j + 1]!;
+        const bits = ((wc[w]! & ~d.readOnly[j >> 1]!) | (flow[w]! ^ base[w]!)) & m;
+        mask[w] = (mask[w]! | bits) >>> 0;
+      }
     }
+    p = e;
   }
-  if (!differ) return false;
   let fully = true;
-  for (const f of d.fields) for (const [w, m] of f) if ((mask[w]! & m) >>> 0 !== m >>> 0) fully = false;
+  for (let j = 0; j < n; j += 2) if (((mask[parts[j]!]! & parts[j + 1]!) | 0) !== parts[j + 1]) fully = false;
   const key = new Uint32Array(FLOW_WORDS);
   if (useMasked && !fully) {
-    for (const f of d.fields) for (const [w, m] of f) key[w] = (key[w]! | (flow[w]! & mask[w]! & m)) >>> 0;
+    for (let j = 0; j < n; j += 2) {
+      const w = parts[j]!;
+      key[w] = (key[w]! | (flow[w]! & mask[w]! & parts[j + 1]!)) >>> 0;
+    }
     out.push({ type: DpActionType.SET_MASKED, attr: d.attr, key, mask });
   } else {
-    for (const f of d.fields) {
-      for (const [w, m] of f) {
-        mask[w] = (mask[w]! | m) >>> 0;
-        key[w] = (key[w]! | (flow[w]! & m)) >>> 0;
-      }
+    for (let j = 0; j < n; j += 2) {
+      const w = parts[j]!;
+      const m = parts[j + 1]!;
+      mask[w] = (mask[w]! | m) >>> 0;
+      key[w] = (key[w]! | (flow[w]! & m)) >>> 0;
     }
     out.push({ type: DpActionType.SET, attr: d.attr, key, mask });
   }
-  for (const f of d.fields) {
-    for (const [w, m] of f) {
-      base[w] = ((base[w]! & ~m) | (flow[w]! & m)) >>> 0;
-      wc[w] = (wc[w]! | (mask[w]! & m)) >>> 0;
-    }
+  for (let j = 0; j < n; j += 2) {
+    const w = parts[j]!;
+    const m = parts[j + 1]!;
+    base[w] = ((base[w]! & ~m) | (flow[w]! & m)) >>> 0;
+    wc[w] = (wc[w]! | (mask[w]! & m)) >>> 0;
   }
   return true;
 }

@@ -50,8 +50,10 @@ interface Bundle {
   readonly name: string;
   readonly mode: VlanMode;
   readonly vlan: number;
-  /** null = all VLANs. */
+  /** Configured trunks; null = all VLANs. */
   readonly trunks: ReadonlySet<number> | null;
+  /** Native modes: the native VLAN is forced into the trunks and VLAN 0 out of them. */
+  readonly forceNative: boolean;
   readonly floodable: boolean;
 }
 
@@ -60,27 +62,22 @@ export function bundleOf(p: OfPort): Bundle {
   const tag = p.tag !== null && p.tag >= 0 && p.tag <= 4095 ? p.tag : -1;
   const mode: VlanMode = p.vlanMode ?? (tag >= 0 ? 'access' : 'trunk');
   const vlan = mode === 'trunk' ? -1 : tag >= 0 ? tag : 0;
-  let trunks: Set<number> | null = p.trunks && p.trunks.length ? new Set(p.trunks) : null;
-  if (mode === 'access') {
-    trunks = null;
-  } else if (mode === 'native-tagged' || mode === 'native-untagged') {
-    if (vlan !== 0 && (!trunks || !trunks.has(vlan) || trunks.has(0))) {
-      // Force trunking the native VLAN and prohibit trunking VLAN 0.
-      if (!trunks) {
-        trunks = new Set();
-        for (let v = 0; v < 4096; v++) trunks.add(v);
-      }
-      trunks.add(vlan);
-      trunks.delete(0);
-    }
-  }
-  return { port: p, name: p.name, mode, vlan, trunks, floodable: !p.noFlood };
+  const trunks = mode !== 'access' && p.trunks && p.trunks.length ? new Set(p.trunks) : null;
+  const forceNative =
+    (mode === 'native-tagged' || mode === 'native-untagged') && vlan !== 0 && (!trunks || !trunks.has(vlan) || trunks.has(0));
+  return { port: p, name: p.name, mode, vlan, trunks, forceNative, floodable: !p.noFlood };
 }
 
-const NONE_BUNDLE: Bundle = { port: null, name: 'OFPP_NONE', mode: 'trunk', vlan: -1, trunks: null, floodable: false };
+const NONE_BUNDLE: Bundle = { port: null, name: 'OFPP_NONE', mode: 'trunk', vlan: -1, trunks: null, forceNative: false, floodable: false };
 
+/** OVS xbundle_trunks_vlan. */
 function trunksVlan(b: Bundle, vid: number): boolean {
-  return b.mode !== 'access' && (b.trunks === null || b.trunks.has(vid));
+  if (b.mode === 'access') return false;
+  if (b.forceNative) {
+    if (vid === b.vlan) return true;
+    if (vid === 0) return false;
+  }
+  return b.trunks === null || b.trunks.has(vid);
 }
 
 function includesVlan(b: Bundle, x: XVlans): boolean {
