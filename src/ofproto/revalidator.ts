@@ -110,6 +110,7 @@ export class Revalidator {
       for (let i = 0; live.length - i > limit; i++) {
         this.deleteFlow(live[i]!.ufid, live[i]!);
         res.deletedLimit++;
+        res.kept--;
       }
     }
     return res;

@@ -13,6 +13,9 @@ import type { Rule } from '../../src/ofproto/rule.js';
 import { parseFlowMod, OFPFC, type FlowCommand } from '../../src/openflow/flow-syntax/flow-mod.js';
 import { formatFlowStats } from '../../src/openflow/flow-syntax/flow-stats.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { formatDpActions } from '../../src/datapath/odp-actions-format.js';
+import { formatDpKey } from '../../src/flow/odp-key-format.js';
+import { formatUserdata } from '../../src/ofproto/xlate/userdata.js';
 
 export { OFPFC };
 
@@ -107,3 +110,13 @@ export function ruleWith(br: Bridge, needle: string): Rule {
   assert.equal(hits.length, 1, `rules matching ${needle}: ${hits.map((x) => flowLine(x)).join(' | ')}`);
   return hits[0]!;
 }
+
+/** Datapath flows as "key actions:..." lines, sorted (like dpctl/dump-flows without stats). */
+export function dpFlows(s: Switch, type = 'dummy'): string[] {
+  const b = s.sw.backer(type)!;
+  return b.dpif
+    .flowDump()
+    .map((f) => `${formatDpKey(f.key, f.mask)}, actions:${formatDpActions(f.actions, { userdataFormatter: (u) => formatUserdata(u)?.slice(1) })}`)
+    .sort();
+}
+

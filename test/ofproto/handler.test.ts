@@ -5,25 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDpActions } from '../../src/datapath/odp-actions-format.js';
-import { formatDpKey } from '../../src/flow/odp-key-format.js';
-import { formatUserdata } from '../../src/ofproto/xlate/userdata.js';
 import type { PacketInEvent } from '../../src/ofproto/ofproto-events.js';
 import { arpRequest, tcpFrame, udpFrame } from '../../src/packet/build.js';
-import { dump, makeSwitch, ofctl, OFPFC, ruleWith, type Switch } from './bridge-helpers.js';
+import { dpFlows, dump, makeSwitch, ofctl, OFPFC, ruleWith, type Switch } from './bridge-helpers.js';
 
 const A = 0x0a0000000001;
 const B = 0x0a0000000002;
 const C = 0x0a0000000003;
-
-/** Datapath flows as "key actions:..." lines, sorted (like dpctl/dump-flows without stats). */
-export function dpFlows(s: Switch): string[] {
-  const b = s.sw.backer('dummy')!;
-  return b.dpif
-    .flowDump()
-    .map((f) => `${formatDpKey(f.key, f.mask)}, actions:${formatDpActions(f.actions, { userdataFormatter: (u) => formatUserdata(u)?.slice(1) })}`)
-    .sort();
-}
 
 function counts(s: Switch): string {
   return Object.entries(s.dev)
