@@ -24,7 +24,8 @@ import {
 import { formatMac } from '../../packet/addr.js';
 import { ARP_OP_REPLY, ARP_OP_REQUEST, ETH_TYPE_ARP } from '../../packet/constants.js';
 import { OFPP_CONTROLLER, OFPP_NONE, type OfPort, type VlanMode } from '../ofp-port.js';
-import type { XlateCtx } from './context.js';
+import type { NormalCacheEntry, XlateCtx } from './context.js';
+import type { XlateBridge } from '../xlate-bridge.js';
 import { ethType, isVlanTpid } from './flow-ops.js';
 import { composeOutputAction } from './output.js';
 import { TraceNodeType } from './trace-node.js';
@@ -295,4 +296,14 @@ export function xlateNormal<A>(ctx: XlateCtx<A>): void {
     ctx.report(TraceNodeType.DETAIL, 'no learned MAC for destination, flooding');
     floodNormal(ctx, inB, x);
   }
+}
+
+/**
+ * Replays NORMAL's MAC learning for a cached translation (OVS xlate_cache_normal): the
+ * revalidator calls this for flows that keep being hit, so their source MACs do not age
+ * out. Returns whether the MAC table changed.
+ */
+export function refreshMacLearning<A>(bridge: XlateBridge<A>, e: NormalCacheEntry, now: number): boolean {
+  if (!bridge.port(e.inPort)) return false;
+  return bridge.macs.update(e.mac, e.vlan, e.inPort, e.isGratArp, false, now);
 }
