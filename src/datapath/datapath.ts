@@ -68,6 +68,8 @@ export class Datapath implements Dpif {
 
   // Scratch state reused for every packet.
   private readonly key = newFlowKey();
+  /** The current batch's time, kept in a typed array so it is never boxed on the heap. */
+  private readonly batchTime = new Float64Array(1);
   private readonly execKey = newFlowKey();
   private readonly pool = new PacketPool();
   private readonly hooks: ExecHooks;
@@ -166,7 +168,7 @@ export class Datapath implements Dpif {
 
   /** A batch arrived on a vport (the netdev's receive handler). */
   private receive(vport: Vport, batch: PacketBatch): void {
-    const now = this.clock.now();
+    this.batchTime[0] = this.clock.now();
     const pid = vport.upcallPid;
     const portNo = vport.portNo;
     for (let i = 0; i < batch.count; i++) {
@@ -175,13 +177,13 @@ export class Datapath implements Dpif {
       vport.rxBytes += p.len;
       p.inPort = portNo;
       this.curDepth = 0;
-      this.process(p, pid, now);
+      this.process(p, pid);
     }
-    if (this.recircPackets.length > 0) this.runRecirculations(now);
+    if (this.recircPackets.length > 0) this.runRecirculations();
   }
 
   /** ovs_dp_process_packet: extract, look up, execute or upcall. */
-  private process(p: Packet, pid: number, now: number): void {
+  private process(p: Packet, pid: number): void {
     const key = this.key;
     extract(p, key);
     const t = this.table;
@@ -198,7 +200,7 @@ export class Datapath implements Dpif {
     this.nHit++;
     t.packets[id]! += 1;
     t.bytes[id]! += p.len;
-    t.used[id] = now;
+    t.used[id] = this.batchTime[0]!;
     t.tcpFlags[id]! |= key[W_TCP_FLAGS]!;
     executeActions(this.hooks, p, key, t.actionsOf(id));
   }
@@ -244,13 +246,13 @@ export class Datapath implements Dpif {
     this.recircDepth.push(this.curDepth + 1);
   }
 
-  private runRecirculations(now: number): void {
+  private runRecirculations(): void {
     // Packets recirculated while recirculating are appended and handled in the same loop.
     for (let i = 0; i < this.recircPackets.length; i++) {
       const p = this.recircPackets[i]!;
       this.curDepth = this.recircDepth[i]!;
       const v = this.vports[p.inPort];
-      this.process(p, v === undefined ? 0 : v.upcallPid, now);
+      this.process(p, v === undefined ? 0 : v.upcallPid);
     }
     for (const p of this.recircPackets) this.pool.release(p);
     this.recircPackets.length = 0;
@@ -335,7 +337,10 @@ export class Datapath implements Dpif {
     extract(packet, key);
     this.curDepth = 0;
     executeActions(this.hooks, packet, key, actions);
-    if (this.recircPackets.length > 0) this.runRecirculations(this.clock.now());
+    if (this.recircPackets.length > 0) {
+      this.batchTime[0] = this.clock.now();
+      this.runRecirculations();
+    }
   }
 
   recvUpcalls(out: Upcall[], max: number): number {
