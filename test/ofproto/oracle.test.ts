@@ -65,9 +65,11 @@ const CASES: readonly Case[] = [
 table=0,priority=100,in_port=2,dl_vlan=10,actions=pop_vlan,output:1
 table=0,priority=100,in_port=3,ip,actions=set_field:10.9.9.9->ip_dst,set_field:00:11:22:33:44:55->eth_dst,dec_ttl,output:4
 table=0,priority=90,in_port=3,actions=mod_vlan_vid:20,mod_vlan_pcp:5,output:4
+table=0,priority=110,in_port=4,dl_vlan=10,ip,actions=pop_vlan,set_field:10.9.9.9->ip_dst,output:2
 table=0,priority=0,actions=drop
 `,
     packets: [
+      'in_port=4,dl_vlan=10,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1000,udp_dst=2000',
       'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64',
       'in_port=2,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,dl_vlan=10,ip,nw_src=10.0.0.2,nw_dst=10.0.0.1,nw_ttl=64',
       'in_port=2,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,ip,nw_src=10.0.0.2,nw_dst=10.0.0.1,nw_ttl=64',
