@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executeActions } from '../../src/datapath/execute.js';
 import { validateActions } from '../../src/datapath/validate-actions.js';
@@ -17,33 +17,16 @@ import { parseDpActions } from '../../src/datapath/odp-actions-parse.js';
 import { parseDpKey } from '../../src/flow/odp-key-parse.js';
 import { buildFrame, type FrameSpec } from '../../src/packet/build.js';
 import { Recorder, packetOf, hex } from './execute-helpers.js';
+import { ReferenceOvs } from '../support/reference-ovs.js';
 
-const SANDBOX = '/work/shared/reference-ovs/ovs-sandbox.sh';
-
-function ovsAvailable(): boolean {
-  if (!existsSync(SANDBOX)) return false;
-  const r = spawnSync('bash', ['-c', 'PATH=$PATH:/usr/sbin:/sbin command -v ovs-vswitchd && command -v ovs-ofctl'], { encoding: 'utf8' });
-  return r.status === 0;
-}
-
-class Ovs {
-  readonly dir = mkdtempSync('/tmp/tsovs-x.');
-  private readonly env: NodeJS.ProcessEnv = { ...process.env, PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` };
-  private started = false;
-
+/** Reference OVS with bridge br0 (dummy datapath), p1 in, p2 out with a tx_pcap capture. */
+class Ovs extends ReferenceOvs {
   constructor() {
-    for (const k of ['OVS_RUNDIR', 'OVS_LOGDIR', 'OVS_DBDIR', 'OVS_SYSCONFDIR']) this.env[k] = this.dir;
+    super('tsovs-x.');
   }
 
-  run(cmd: string, args: readonly string[]): string {
-    const r = spawnSync(cmd, args, { env: this.env, encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    return r.stdout;
-  }
-
-  start(): void {
-    this.run('bash', [SANDBOX, 'start', this.dir]);
-    this.started = true;
+  override start(): void {
+    super.start();
     this.run('ovs-vsctl', [
       'set', 'Open_vSwitch', '.', 'other_config:vlan-limit=2', '--',
       'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure', 'protocols=OpenFlow13', '--',
@@ -54,11 +37,6 @@ class Ovs {
 
   get pcap(): string {
     return join(this.dir, 'p2.pcap');
-  }
-
-  stop(): void {
-    if (this.started) spawnSync('bash', [SANDBOX, 'stop', this.dir], { env: this.env });
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -146,7 +124,7 @@ const CASES: Case[] = [
   { name: 'ipv4 on a frame with Ethernet padding', match: 'udp', actions: 'set_field:3.3.3.3->ip_dst,set_field:7->udp_src', frame: { ipv4: {}, udp: {}, payloadLen: 2, padTo60: true } },
 ];
 
-test('executor output equals Open vSwitch output, byte for byte', { skip: !ovsAvailable() && 'reference Open vSwitch not installed' }, () => {
+test('executor output equals Open vSwitch output, byte for byte', () => {
   const ovs = new Ovs();
   try {
     ovs.start();
