@@ -191,7 +191,7 @@ export class Packet {
   copyTo(dst: Packet): boolean {
     if (this.len + DEFAULT_HEADROOM > dst.buf.length) return false;
     dst.start = DEFAULT_HEADROOM;
-    dst.buf.set(this.buf.subarray(this.start, this.start + this.len), dst.start);
+    copyBytes(this.buf, this.start, dst.buf, dst.start, this.len);
     dst.len = this.len;
     dst.inPort = this.inPort;
     dst.recircId = this.recircId;
@@ -207,6 +207,18 @@ export class Packet {
     dst.l3Ofs = this.l3Ofs;
     dst.l4Ofs = this.l4Ofs;
     return true;
+  }
+}
+
+/**
+ * Copy n bytes between buffers. Small copies use a loop because subarray() allocates a view
+ * object; large ones are worth the view for the native memcpy.
+ */
+export function copyBytes(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number, n: number): void {
+  if (n <= 256) {
+    for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
+  } else {
+    dst.set(src.subarray(srcOff, srcOff + n), dstOff);
   }
 }
 
