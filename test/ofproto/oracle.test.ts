@@ -41,6 +41,8 @@ interface Case {
   readonly flows: string;
   readonly groups?: string;
   readonly packets: readonly string[];
+  /** The fake bridge installs learned flows (learn() side effects). */
+  readonly learn?: boolean;
 }
 
 const CASES: readonly Case[] = [
@@ -227,6 +229,20 @@ table=0,priority=90,in_port=3,actions=output:4,push_vlan:0x88a8,set_field:4196->
       'in_port=3,dl_vlan=7,dl_type=0x1234',
     ],
   },
+  {
+    name: 'learn(): a MAC-learning pipeline built from learned flows',
+    learn: true,
+    flows: `table=0,priority=10,actions=learn(table=1,priority=100,hard_timeout=60,NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG1[0..15],output:NXM_OF_IN_PORT[]),resubmit(,1)
+table=1,priority=0,actions=FLOOD
+`,
+    packets: [
+      'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64',
+      'in_port=2,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,ip,nw_src=10.0.0.2,nw_dst=10.0.0.1,nw_ttl=64',
+      'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64',
+      'in_port=3,dl_vlan=5,dl_src=00:00:00:00:00:03,dl_dst=00:00:00:00:00:01,dl_type=0x1234',
+      'in_port=4,dl_vlan=5,dl_src=00:00:00:00:00:04,dl_dst=00:00:00:00:00:03,dl_type=0x1234',
+    ],
+  },
 ];
 
 // --- tsovs side ------------------------------------------------------------------
@@ -259,6 +275,7 @@ function tsBridge(c: Case): FakeBridge {
   const br = new FakeBridge('br0', c.nPorts ?? 4);
   for (const [i, p] of Object.entries(c.ports ?? {})) Object.assign(br.port(Number(i))!, p.ts);
   for (const line of c.flows.split('\n')) if (line.trim()) br.addFlow(line);
+  br.executeLearn = c.learn ?? false;
   for (const g of parseGroups(c.groups ?? '')) br.groups.set(g.id, { groupId: g.id, type: g.type, buckets: g.buckets, selectionFields: [] });
   return br;
 }

@@ -4,7 +4,8 @@
  */
 import { Classifier } from '../../src/ofproto/classifier/classifier.js';
 import { MacLearning } from '../../src/ofproto/mac-learning.js';
-import type { OfpAction } from '../../src/ofproto/ofp-actions.js';
+import { OfpactType, type OfpAction } from '../../src/ofproto/ofp-actions.js';
+import { learnFlowMod } from '../../src/ofproto/learn.js';
 import { OFPP_LOCAL, type OfPort } from '../../src/ofproto/ofp-port.js';
 import type {
   FragHandling,
@@ -135,8 +136,26 @@ export class FakeBridge implements XlateBridge<OfpAction> {
   controllerConnected(): boolean {
     return this.connected;
   }
+  /** Records learn() calls; with `executeLearn`, installs the learned rule as OVS would. */
+  executeLearn = false;
   learn(action: OfpAction, flow: Uint32Array): void {
     this.learned.push({ action, flow: flow.slice() });
+    if (!this.executeLearn || action.type !== OfpactType.LEARN) return;
+    const fm = learnFlowMod(action, flow);
+    while (this.tables.length <= fm.tableId) this.tables.push(new Classifier());
+    const t = this.tables[fm.tableId]!;
+    const old = t.findExact(fm.match.key, fm.match.mask, fm.priority);
+    if (old) t.remove(old);
+    const rule: XlateRule<OfpAction> = {
+      tableId: fm.tableId,
+      priority: fm.priority,
+      key: fm.match.key,
+      mask: fm.match.mask,
+      cookie: fm.newCookie,
+      actions: fm.actions,
+      flags: fm.flags,
+    };
+    t.insert({ key: rule.key, mask: rule.mask, priority: rule.priority, data: rule });
   }
 }
 
