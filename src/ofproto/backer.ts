@@ -45,6 +45,8 @@ export class Backer {
   flowLimit = DEFAULT_FLOW_LIMIT;
   /** Datapath flows idle longer than this (ms) are deleted (other_config:max-idle). */
   maxIdle = DEFAULT_MAX_IDLE;
+  /** upcall/disable-megaflows: install exact-match flows (every datapath word matched) instead. */
+  megaflows = true;
   /** While non-null, bridges log their table lookups here (for table statistics). */
   lookupLog: TableLookup[] | null = null;
   readonly handler: Handler;

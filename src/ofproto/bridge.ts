@@ -346,6 +346,27 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     this.changed();
   }
 
+  /** other_config:datapath-id. */
+  setDatapathId(dpid: bigint): void {
+    this.datapathId = BigInt.asUintN(64, dpid);
+  }
+
+  /** other_config:hwaddr: the LOCAL port's address (and the default datapath id). */
+  setHwaddr(mac: number): void {
+    this.hwaddr = mac;
+    const local = this.portsByOf.get(OFPP_LOCAL);
+    if (local) local.mac = mac;
+  }
+
+  /** other_config:mac-aging-time (seconds) and mac-table-size. */
+  setMacAging(seconds: number): void {
+    this.macs.setIdleTime(seconds);
+  }
+
+  setMacTableSize(n: number): void {
+    this.macs.setMaxEntries(n);
+  }
+
   setFragHandling(mode: FragHandling): void {
     if (mode === this.fragHandling) return;
     this.fragHandling = mode;

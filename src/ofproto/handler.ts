@@ -9,7 +9,6 @@
  *           slow_path userdata is translated and executed again, without installing.
  */
 import { DpActionType, type DpAction } from '../datapath/actions.js';
-import { ufidFor } from '../datapath/datapath.js';
 import { DpifError, FlowPutFlags, UpcallType, type Upcall } from '../datapath/dpif.js';
 import { DP_KEY_WORDS, FLOW_WORDS, N_REGS, W_IN_PORT, W_METADATA, W_REG0, W_TCP_FLAGS } from '../flow/layout.js';
 import type { Backer } from './backer.js';
@@ -52,8 +51,23 @@ export class Handler {
   private readonly batch: Upcall[] = [];
   private running = false;
   private scheduled = false;
+  /** Datapath flow count, read once per batch and kept up to date by our installs. */
+  private nFlows = 0;
+  /** Ufids are a per-handler prefix and a counter: unique, and far cheaper than hashing the key. */
+  private readonly ufidPrefix: string;
+  private ufidSeq = 0;
 
-  constructor(private readonly backer: Backer) {}
+  constructor(private readonly backer: Backer) {
+    let h = 0x811c9dc5;
+    const name = backer.dpif.name;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    this.ufidPrefix = (h >>> 0).toString(16).padStart(8, '0') + '0000cafe';
+  }
+
+  private nextUfid(): string {
+    const n = ++this.ufidSeq;
+    return this.ufidPrefix + Math.floor(n / 0x100000000).toString(16).padStart(8, '0') + (n >>> 0).toString(16).padStart(8, '0');
+  }
 
   /**
    * Run on its own whenever the datapath queues an upcall (in a microtask, so a receive
@@ -83,6 +97,7 @@ export class Handler {
     try {
       while (total < max) {
         buf.length = 0;
+        this.nFlows = dpif.getStats().nFlows;
         const n = dpif.recvUpcalls(buf, Math.min(UPCALL_MAX_BATCH, max - total));
         if (n === 0) break;
         for (let i = 0; i < n; i++) this.process(buf[i]!);
@@ -126,20 +141,20 @@ export class Handler {
     // The upcalled packet counts for the rules it went through (OVS resubmit_stats).
     pushStats(res.rules, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
 
-    if (backer.nFlows >= backer.flowLimit) {
+    if (this.nFlows >= backer.flowLimit) {
       this.stats.limited++;
     } else {
       const mask = new Uint32Array(FLOW_WORDS);
       const key = new Uint32Array(FLOW_WORDS);
+      const exact = !backer.megaflows;
       for (let i = 0; i < DP_KEY_WORDS; i++) {
-        mask[i] = res.mask[i]!;
+        mask[i] = exact ? 0xffffffff : res.mask[i]!;
         key[i] = u.key[i]! & mask[i]!;
       }
       const actions = res.slowPath ? [slowPathAction(res.slow)] : res.actions;
-      const ufid = ufidFor(key, mask);
-      if (backer.ukeys.has(ufid)) {
-        this.stats.duplicates++;
-      } else if (this.put(key, mask, actions, ufid)) {
+      const ufid = this.nextUfid();
+      if (this.put(key, mask, actions, ufid)) {
+        this.nFlows++;
         const ukey = new Ukey(ufid, u.key, key, mask, actions, bridge, res.rules, res.normals, lookups, revalSeq, now);
         backer.ukeys.set(ufid, ukey);
       }
