@@ -53,7 +53,8 @@ export class Backer {
   readonly revalidator: Revalidator;
   /** The bridges using this datapath. */
   readonly bridges = new Set<Bridge>();
-  private readonly owners = new Map<number, { bridge: Bridge; port: BridgePort }>();
+  /** By datapath port number (dense: datapath ports are small integers). */
+  private readonly owners: ({ bridge: Bridge; port: BridgePort } | undefined)[] = [];
   readonly bridgeByName: (name: string) => Bridge | undefined;
 
   constructor(
@@ -90,17 +91,17 @@ export class Backer {
   }
 
   delPort(dpPort: number): void {
-    this.owners.delete(dpPort);
+    this.owners[dpPort] = undefined;
     if (this.dpif.portQuery(dpPort) !== undefined) this.dpif.portDel(dpPort);
   }
 
   setPortOwner(dpPort: number, bridge: Bridge, port: BridgePort): void {
-    this.owners.set(dpPort, { bridge, port });
+    this.owners[dpPort] = { bridge, port };
   }
 
   /** The bridge and port behind a datapath port (OVS xlate_lookup). */
   ownerOf(dpPort: number): { bridge: Bridge; port: BridgePort } | undefined {
-    return this.owners.get(dpPort);
+    return this.owners[dpPort];
   }
 
   /** The number of datapath flows. */

@@ -23,6 +23,13 @@ export const UPCALL_MAX_BATCH = 64;
 
 const OFPCML_NO_BUFFER = 0xffff;
 
+/** The mask of exact-match flows (megaflows disabled): every datapath word. */
+const EXACT_MASK: Uint32Array = (() => {
+  const m = new Uint32Array(FLOW_WORDS);
+  m.fill(0xffffffff, 0, DP_KEY_WORDS);
+  return m;
+})();
+
 export interface HandlerStats {
   /** Upcalls handled, by kind. */
   misses: number;
@@ -144,18 +151,13 @@ export class Handler {
     if (this.nFlows >= backer.flowLimit) {
       this.stats.limited++;
     } else {
-      const mask = new Uint32Array(FLOW_WORDS);
-      const key = new Uint32Array(FLOW_WORDS);
-      const exact = !backer.megaflows;
-      for (let i = 0; i < DP_KEY_WORDS; i++) {
-        mask[i] = exact ? 0xffffffff : res.mask[i]!;
-        key[i] = u.key[i]! & mask[i]!;
-      }
+      // The translation's mask is fresh and only has datapath words set; the datapath masks the key.
+      const mask = backer.megaflows ? res.mask : EXACT_MASK;
       const actions = res.slowPath ? [slowPathAction(res.slow)] : res.actions;
       const ufid = this.nextUfid();
-      if (this.put(key, mask, actions, ufid)) {
+      if (this.put(u.key, mask, actions, ufid)) {
         this.nFlows++;
-        const ukey = new Ukey(ufid, u.key, key, mask, actions, bridge, res.rules, res.normals, lookups, revalSeq, now);
+        const ukey = new Ukey(ufid, u.key, mask, actions, bridge, res.rules, res.normals, lookups, revalSeq, now);
         backer.ukeys.set(ufid, ukey);
       }
     }

@@ -88,7 +88,7 @@ export class Revalidator {
       }
       if (verdict === Verdict.MODIFY) {
         try {
-          backer.dpif.flowPut({ key: ukey.key, mask: ukey.mask, actions: ukey.actions, flags: FlowPutFlags.MODIFY });
+          backer.dpif.flowPut({ key: ukey.flow, mask: ukey.mask, actions: ukey.actions, flags: FlowPutFlags.MODIFY });
           res.modified++;
         } catch (e) {
           if (!(e instanceof DpifError)) throw e;
@@ -139,7 +139,7 @@ export class Revalidator {
   private adopt(f: DpFlow, now: number): Ukey | undefined {
     const owner = this.backer.ownerOf(f.key[W_IN_PORT]!);
     if (owner === undefined) return undefined;
-    const u = new Ukey(f.ufid, f.key.slice(), f.key, f.mask, f.actions, owner.bridge, [], [], [], -1, now);
+    const u = new Ukey(f.ufid, f.key, f.mask, f.actions, owner.bridge, [], [], [], -1, now);
     this.backer.ukeys.set(f.ufid, u);
     return u;
   }

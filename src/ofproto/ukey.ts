@@ -29,8 +29,7 @@ export class Ukey {
     readonly ufid: string,
     /** The flow that was translated (full FLOW_WORDS upcall key; in_port is the datapath port). */
     readonly flow: Uint32Array,
-    /** Masked key and mask as installed. */
-    readonly key: Uint32Array,
+    /** The installed mask (the datapath flow's key is flow & mask). */
     readonly mask: Uint32Array,
     public actions: readonly DpAction[],
     /** The bridge owning the input port. */
