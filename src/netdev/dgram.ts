@@ -80,6 +80,12 @@ export class InetDgramNetdev implements Netdev, LinkChangeSource, StatsSource {
     return true;
   }
 
+  /** The bound local address (after `ready`). */
+  localAddress(): { address: string; port: number } {
+    const a = this.sock.address();
+    return { address: a.address, port: a.port };
+  }
+
   isUp(): boolean {
     return this.bound && !this.closed;
   }
