@@ -104,11 +104,13 @@ export class Rule implements XlateRule<OfpAction>, ClsRule<Rule> {
 
   /** Adds datapath stats (OVS rule_dpif_credit_stats), following replacements that kept counts. */
   credit(packets: number, bytes: number, used: number): void {
-    let r: Rule = this;
-    while (r.successor !== null) r = r.successor;
-    r.packetCount += packets;
-    r.byteCount += bytes;
-    if (used > r.used) r.used = used;
+    if (this.successor !== null) {
+      this.successor.credit(packets, bytes, used);
+      return;
+    }
+    this.packetCount += packets;
+    this.byteCount += bytes;
+    if (used > this.used) this.used = used;
   }
 
   /** OVS rule_reduce_timeouts (fin_timeout): only ever lowers a timeout. */
