@@ -9,14 +9,18 @@
  * meters, configuration, MAC table); each bump also bumps the backer's revalidation
  * sequence so the revalidator re-translates the datapath flows.
  */
+import { extract } from '../flow/extract.js';
+import { FLOW_WORDS, W_IN_PORT } from '../flow/layout.js';
 import { DummyNetdev } from '../netdev/dummy.js';
+import { Packet } from '../packet/packet.js';
+import { DpActionType } from '../datapath/actions.js';
 import { openNetdev, type Netdev } from '../netdev/netdev.js';
 import type { DpPortStats } from '../datapath/dpif.js';
 import type { Clock } from '../util/clock.js';
 import type { Backer } from './backer.js';
 import { BridgePort, OFPPC_MODIFIABLE } from './bridge-port.js';
 import type { ClassifierOptions } from './classifier/classifier.js';
-import { applyFlowMod, deleteRules, makeFlowMod, type FlowMod, type FlowModHost, type FlowModOutcome } from './flow-mod.js';
+import { applyFlowMod, checkActions, deleteRules, makeFlowMod, type FlowMod, type FlowModHost, type FlowModOutcome } from './flow-mod.js';
 import { criteriaAll, FlowTables, N_TABLES, OFPTT_ALL, type RuleCriteria } from './flow-table.js';
 import { GroupTable, type GroupMod, type GroupModOutcome, type GroupStats } from './group-table.js';
 import { learnFlowMod, learnUnchanged } from './learn.js';
@@ -24,7 +28,9 @@ import { MacLearning } from './mac-learning.js';
 import { MeterTable, type MeterMod, type MeterModOutcome, type MeterStats } from './meter-table.js';
 import { OFPERR, fail, ok, type OfpResult } from './ofperr.js';
 import { OfpactType, type OfpAction } from './ofp-actions.js';
-import { OFPP_LOCAL, OFPP_MAX, OFPP_NORMAL, type OfPort, type VlanMode } from './ofp-port.js';
+import { OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, OFPP_NONE, OFPP_NORMAL, type OfPort, type VlanMode } from './ofp-port.js';
+import { pushStats } from './push-stats.js';
+import { xlate } from './xlate/xlate.js';
 import {
   Emitter,
   OFPPR_ADD,
@@ -113,6 +119,8 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   private portList: BridgePort[] = [];
   private macVersion = 0;
   private destroyed = false;
+  /** While a batch runs: its undo log and the events it will emit if it succeeds. */
+  private batch: { undo: Array<() => void>; events: Array<() => void> } | null = null;
 
   constructor(
     readonly name: string,
@@ -220,20 +228,48 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
 
   ruleAdded(rule: Rule, replaced: Rule | null, command: number): void {
     rule.owner = this;
+    const b = this.batch;
+    if (b !== null) {
+      b.undo.push(() => {
+        this.tables.remove(rule);
+        rule.removedReason = 2;
+        if (replaced !== null) {
+          this.tables.insert(replaced);
+          replaced.removedReason = -1;
+          replaced.successor = null;
+        }
+      });
+    }
     if (this.events.has('rule-change')) {
       const event = replaced !== null && command !== 0 ? 'modified' : 'added';
-      this.events.emit('rule-change', { bridge: this.name, event, reason: -1, rule: rule.snapshot(this.now()) });
+      const ev = { bridge: this.name, event, reason: -1, rule: rule.snapshot(this.now()) } as const;
+      this.emit(() => this.events.emit('rule-change', ev));
     }
   }
 
   ruleRemoved(rule: Rule, reason: number): void {
     const now = this.now();
+    const b = this.batch;
+    if (b !== null) {
+      b.undo.push(() => {
+        this.tables.insert(rule);
+        rule.removedReason = -1;
+      });
+    }
     if (rule.flags & 1 /* send_flow_rem */ && !this.tables.tables[rule.tableId]!.hidden) {
-      this.events.emit('flow-removed', { bridge: this.name, reason, rule: rule.snapshot(now) });
+      const ev = { bridge: this.name, reason, rule: rule.snapshot(now) };
+      this.emit(() => this.events.emit('flow-removed', ev));
     }
     if (this.events.has('rule-change')) {
-      this.events.emit('rule-change', { bridge: this.name, event: 'removed', reason, rule: rule.snapshot(now) });
+      const ev = { bridge: this.name, event: 'removed', reason, rule: rule.snapshot(now) } as const;
+      this.emit(() => this.events.emit('rule-change', ev));
     }
+  }
+
+  /** Emits now, or at the end of a successful batch. */
+  private emit(fn: () => void): void {
+    if (this.batch !== null) this.batch.events.push(fn);
+    else fn();
   }
 
   changed(): void {
@@ -264,6 +300,63 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   /** OFPT_FLOW_MOD. */
   flowMod(fm: FlowMod): OfpResult<FlowModOutcome> {
     return applyFlowMod(this, fm);
+  }
+
+  /**
+   * Applies flow-mods atomically (an OpenFlow bundle commit, ovs-ofctl --bundle): either all
+   * succeed, or the tables are left as they were, no event is sent, and the error of the
+   * first failing flow-mod is returned with its index.
+   */
+  flowModBatch(fms: readonly FlowMod[]): OfpResult<FlowModOutcome[]> & { index?: number } {
+    if (this.batch !== null) throw new Error('flow-mod batches do not nest');
+    const batch = { undo: [] as Array<() => void>, events: [] as Array<() => void> };
+    this.batch = batch;
+    const out: FlowModOutcome[] = [];
+    let failed: { error: import('./ofperr.js').OfpErr; index: number } | null = null;
+    try {
+      for (let i = 0; i < fms.length; i++) {
+        const r = applyFlowMod(this, fms[i]!);
+        if (!r.ok) {
+          failed = { error: r.error, index: i };
+          break;
+        }
+        out.push(r.value);
+      }
+      if (failed !== null) for (let i = batch.undo.length - 1; i >= 0; i--) batch.undo[i]!();
+    } finally {
+      this.batch = null;
+    }
+    if (failed !== null) {
+      this.changed();
+      return { ok: false, error: failed.error, index: failed.index };
+    }
+    for (const e of batch.events) e();
+    return ok(out);
+  }
+
+  /**
+   * OFPT_PACKET_OUT: runs `actions` on `frame` as if it came in on `inPort` (an OpenFlow port,
+   * OFPP_CONTROLLER, OFPP_NONE or OFPP_LOCAL) and sends the result through the datapath.
+   * Packet-ins it causes arrive as ACTION upcalls (reason PACKET_OUT) for the handler.
+   */
+  packetOut(frame: Uint8Array, inPort: number, actions: readonly OfpAction[]): OfpResult<void> {
+    if (!(inPort < OFPP_MAX || inPort === OFPP_LOCAL || inPort === OFPP_CONTROLLER || inPort === OFPP_NONE)) {
+      return fail(OFPERR.OFPBRC_BAD_PORT);
+    }
+    const err = checkActions(this, actions, OFPTT_ALL);
+    if (err) return fail(err);
+    const packet = Packet.from(frame);
+    const port = this.portsByOf.get(inPort);
+    packet.inPort = port !== undefined && port.dpPort >= 0 ? port.dpPort : 0xffffffff;
+    const flow = new Uint32Array(FLOW_WORDS);
+    extract(packet, flow);
+    flow[W_IN_PORT] = inPort;
+    const now = this.now();
+    const res = xlate(this, flow, { packet, sideEffects: true, now, actions, inPacketOut: true, ofInPort: true });
+    pushStats(res.rules, [], null, 1, packet.len, now, 0, null, now);
+    const acts = res.actions;
+    if (!(acts.length === 1 && acts[0]!.type === DpActionType.DROP)) this.backer.dpif.execute(packet, acts);
+    return ok(undefined);
   }
 
   /** Rules selected like a flow stats request (loose match; all rules by default). */

@@ -13,7 +13,7 @@ import type { Dpif } from '../datapath/dpif.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { Backer } from './backer.js';
 import { Bridge, type BridgeOptions, type BridgeRegistry } from './bridge.js';
-import type { RevalidateResult } from './revalidator.js';
+import { REVALIDATE_INTERVAL, type RevalidateResult } from './revalidator.js';
 
 export interface OfprotoOptions {
   clock?: Clock;
@@ -32,7 +32,10 @@ export class Ofproto implements BridgeRegistry {
   private flowLimit: number | null = null;
   private maxIdle: number | null = null;
 
-  constructor(private readonly opts: OfprotoOptions = {}) {
+  private readonly opts: OfprotoOptions;
+
+  constructor(opts: OfprotoOptions = {}) {
+    this.opts = { ...opts };
     this.clock = opts.clock ?? systemClock;
   }
 
@@ -159,5 +162,28 @@ export class Ofproto implements BridgeRegistry {
   /** Rule timeouts, MAC aging and link state of every bridge. */
   run(now: number = this.clock.now()): void {
     for (const b of this.byName.values()) b.run(now);
+  }
+
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+
+  /**
+   * Runs the switch on its own with real timers: upcalls handled as they arrive, a
+   * revalidator pass every REVALIDATE_INTERVAL ms, bridge work every `runMs`. Timers do not
+   * keep a Node process alive. stop() ends it.
+   */
+  start(runMs = 100): void {
+    if (this.timers.length > 0) return;
+    this.opts.autoHandle = true;
+    for (const b of this.byType.values()) b.handler.setAutoRun(true);
+    this.timers.push(setInterval(() => this.revalidate(), REVALIDATE_INTERVAL));
+    this.timers.push(setInterval(() => this.run(), runMs));
+    for (const t of this.timers) (t as { unref?: () => void }).unref?.();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.opts.autoHandle = false;
+    for (const b of this.byType.values()) b.handler.setAutoRun(false);
   }
 }

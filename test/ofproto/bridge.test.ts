@@ -13,7 +13,8 @@ import { OFPPR_ADD, OFPPR_DELETE, OFPPR_MODIFY } from '../../src/ofproto/ofproto
 import { OFPP_LOCAL } from '../../src/ofproto/ofp-port.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { ManualClock } from '../../src/util/clock.js';
-import { dpFlows, dump, makeSwitch, ofctl, OFPFC } from './bridge-helpers.js';
+import { dpFlows, dump, fm, makeSwitch, ofctl, OFPFC, ruleWith } from './bridge-helpers.js';
+import { OfpactType } from '../../src/ofproto/ofp-actions.js';
 
 test('a bridge has a LOCAL port on an internal netdev; dummy datapaths number ports like OVS', () => {
   const { sw, br } = makeSwitch(2);
@@ -143,4 +144,69 @@ test('version bumps on table, group, meter and port changes', () => {
   assert.equal(br.tableMiss(0), 'controller');
   ofctl(br, 'in_port=9', OFPFC.DELETE);
   assert.ok(!bumped(), 'a delete that matched nothing changes nothing');
+});
+
+test('flow-mod batches are atomic: a failure undoes earlier changes and sends no event', () => {
+  const { br } = makeSwitch(2, { failMode: 'secure' });
+  ofctl(br, 'send_flow_rem,priority=5,in_port=1,actions=output:2');
+  ofctl(br, 'priority=6,in_port=2,actions=output:1');
+  const before = dump(br);
+  const events: string[] = [];
+  br.events.on('flow-removed', () => events.push('removed'));
+  br.events.on('rule-change', (e) => events.push(e.event));
+  const r = br.flowModBatch([
+    fm('priority=5,in_port=1,actions=drop'), // replaces
+    fm('in_port=2', OFPFC.DELETE),
+    fm('priority=7,in_port=3,actions=output:1'),
+    fm('priority=8,actions=group:99'), // fails: no such group
+  ]);
+  assert.ok(!r.ok);
+  assert.equal(r.error.code, 'OFPBAC_BAD_OUT_GROUP');
+  assert.equal(r.index, 3);
+  assert.deepEqual(dump(br), before);
+  assert.deepEqual(events, []);
+  // Traffic still finds the original rules.
+  const ok = br.flowModBatch([fm('send_flow_rem,priority=5,in_port=1,actions=drop'), fm('in_port=2', OFPFC.DELETE)]);
+  assert.ok(ok.ok);
+  assert.deepEqual(dump(br), ['send_flow_rem priority=5,in_port=1 actions=drop']);
+  assert.deepEqual(events, ['added', 'removed']);
+});
+
+test('packet-out runs actions on a frame from a given in_port', () => {
+  const s = makeSwitch(3, { failMode: 'secure' });
+  const f = udpFrame({ ethSrc: 1, ethDst: 2 });
+  const out = (port: number) => [{ type: OfpactType.OUTPUT, port, maxLen: 0 }] as const;
+  assert.ok(s.br.packetOut(f, 0xfffd, out(2)).ok);
+  assert.equal(s.dev.p2!.takeSent().length, 1);
+  // OFPP_IN_PORT goes back out of the given in_port; OFPP_TABLE runs the pipeline.
+  assert.ok(s.br.packetOut(f, 3, out(0xfff8)).ok);
+  assert.equal(s.dev.p3!.takeSent().length, 1);
+  ofctl(s.br, 'priority=1,in_port=1,actions=output:2,output:3');
+  assert.ok(s.br.packetOut(f, 1, out(0xfff9)).ok);
+  assert.equal(s.dev.p2!.takeSent().length, 1);
+  assert.equal(s.dev.p3!.takeSent().length, 1);
+  assert.equal(ruleWith(s.br, 'in_port=1').packetCount, 1);
+  const bad = s.br.packetOut(f, 0xff10, out(2));
+  assert.ok(!bad.ok && bad.error.code === 'OFPBRC_BAD_PORT');
+  const badGroup = s.br.packetOut(f, 1, [{ type: OfpactType.GROUP, groupId: 4 }]);
+  assert.ok(!badGroup.ok && badGroup.error.code === 'OFPBAC_BAD_OUT_GROUP');
+});
+
+test('start() runs the switch on real timers; stop() ends it', async () => {
+  const sw = new Ofproto();
+  const br = sw.addBridge('br0', { datapathType: 'dummy' });
+  const a = new DummyNetdev('a');
+  const b = new DummyNetdev('b');
+  br.addPort({ name: 'a', netdev: a });
+  br.addPort({ name: 'b', netdev: b });
+  sw.start();
+  a.receive(udpFrame({ ethSrc: 1, ethDst: 2 }));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(b.takeSent().length, 1, 'handled without calling handleUpcalls()');
+  sw.stop();
+  a.receive(udpFrame({ ethSrc: 1, ethDst: 3 }));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(b.takeSent().length, 0);
+  assert.equal(sw.handleUpcalls(), 1);
+  assert.equal(b.takeSent().length, 1);
 });
