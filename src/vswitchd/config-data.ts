@@ -195,7 +195,7 @@ export function valueToString(v: Value, type: ColumnType): string {
 }
 
 /** Bare form (OVS ovsdb_datum_to_bare): strings unquoted, elements separated by spaces. */
-export function datumToBare(d: Datum, type: ColumnType): string {
+export function datumToBare(d: Datum, _type: ColumnType): string {
   return d.keys
     .map((k, i) => (d.values ? `${String(k)}=${String(d.values[i])}` : String(k)))
     .join(' ');

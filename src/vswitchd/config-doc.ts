@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { TABLES, TABLE_NAMES, tableDef, isMapType, isScalarType, type TableName, type ColumnDef } from './config-schema.js';
 import { defaultValue, fromDatum, toDatum, valueEquals, checkAtom, isUuid, type Atom, type Value } from './config-data.js';
-import { CONFIG_FORMAT, CONFIG_VERSION, validateDocShape, validateOpsShape } from './config-validate.js';
+
+export const CONFIG_FORMAT = 'tsovs-config';
+export const CONFIG_VERSION = 1;
 
 export type Row = { [column: string]: Value };
 export type ConfigTables = Record<TableName, Record<string, Row>>;
@@ -27,27 +29,6 @@ export type ConfigOp =
   | { op: 'delete'; table: TableName; uuid: string }
   /** Fails with a conflict unless the document is still at this generation (optimistic locking). */
   | { op: 'check'; generation: number };
-
-/** Who writes: clients may not touch read-only (result) columns; the daemon may. */
-export type TxnOrigin = 'client' | 'daemon';
-
-export class TxnError extends Error {
-  constructor(
-    message: string,
-    /** A conflict means "re-read and try again" (the document changed meanwhile). */
-    readonly conflict = false,
-  ) {
-    super(message);
-  }
-}
-
-export interface ApplyResult {
-  doc: ConfigDoc;
-  /** UUIDs of inserted rows, in operation order. */
-  inserted: string[];
-  /** Whether the tables differ from the input document. */
-  changed: boolean;
-}
 
 export function emptyTables(): ConfigTables {
   return { Bridge: {}, Controller: {}, Interface: {}, Open_vSwitch: {}, Port: {} };
@@ -202,78 +183,6 @@ function checkValueConstraints(v: Value | undefined, c: ColumnDef): string | nul
     if (e) return e;
   }
   return null;
-}
-
-/** Structure + integrity of a loaded document; returns a message or null. */
-export function validateDoc(doc: unknown): string | null {
-  const shape = validateDocShape(doc);
-  if (shape) return shape;
-  return checkIntegrity(normalizeDoc(structuredClone(doc as ConfigDoc)));
-}
-
-function checkColumns(table: TableName, row: Row, origin: TxnOrigin, existing: Row | null): void {
-  const def = tableDef(table);
-  for (const [col, v] of Object.entries(row)) {
-    const c = def.byName.get(col);
-    if (!c) throw new TxnError(`unknown column: No column ${col} in table ${table}.`);
-    if (c.readOnly && origin === 'client') {
-      throw new TxnError(`cannot modify read-only column ${col} in table ${table}`);
-    }
-    if (existing && !c.mutable && !valueEquals(existing[col], v, c.type)) {
-      throw new TxnError(`cannot modify read-only column ${col} in table ${table}`);
-    }
-  }
-}
-
-/**
- * Applies `ops` to a copy of `doc` (all or nothing), then collects garbage and checks the
- * result. Throws TxnError; the input document is never modified.
- */
-export function applyOps(doc: ConfigDoc, ops: unknown, origin: TxnOrigin): ApplyResult {
-  const shapeErr = validateOpsShape(ops);
-  if (shapeErr) throw new TxnError(shapeErr);
-  const next: ConfigDoc = structuredClone(doc);
-  const inserted: string[] = [];
-  for (const op of ops as ConfigOp[]) {
-    switch (op.op) {
-      case 'check':
-        if (op.generation !== doc.generation) {
-          throw new TxnError(`conflict: configuration changed (generation ${doc.generation}, expected ${op.generation})`, true);
-        }
-        break;
-      case 'insert': {
-        const uuid = (op.uuid ?? randomUUID()).toLowerCase();
-        if (findRow(next, uuid)) throw new TxnError(`duplicate uuid ${uuid}`);
-        checkColumns(op.table, op.row, origin, null);
-        next.tables[op.table][uuid] = { ...defaultRow(op.table), ...op.row };
-        inserted.push(uuid);
-        break;
-      }
-      case 'update': {
-        const uuid = op.uuid.toLowerCase();
-        const row = next.tables[op.table][uuid];
-        if (!row) throw new TxnError(`no row ${uuid} in table ${op.table}`);
-        checkColumns(op.table, op.row, origin, row);
-        Object.assign(row, op.row);
-        break;
-      }
-      case 'delete': {
-        const uuid = op.uuid.toLowerCase();
-        if (!next.tables[op.table][uuid]) throw new TxnError(`no row ${uuid} in table ${op.table}`);
-        delete next.tables[op.table][uuid];
-        break;
-      }
-    }
-  }
-  const shape = validateDocShape(next);
-  if (shape) throw new TxnError(`invalid value: ${shape}`);
-  normalizeDoc(next);
-  collectGarbage(next);
-  const err = checkIntegrity(next);
-  if (err) throw new TxnError(err);
-  const changed = JSON.stringify(next.tables) !== JSON.stringify(doc.tables);
-  if (changed) next.generation = doc.generation + 1;
-  return { doc: next, inserted, changed };
 }
 
 /** Operations that turn `before` into `after` (both normalized); read-only columns are left out. */

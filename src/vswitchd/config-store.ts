@@ -8,7 +8,8 @@
 import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { applyOps, newConfigDoc, normalizeDoc, collectGarbage, validateDoc, type ConfigDoc, type TxnOrigin } from './config-doc.js';
+import { newConfigDoc, normalizeDoc, collectGarbage, type ConfigDoc } from './config-doc.js';
+import { applyOps, validateDoc, type TxnOrigin } from './config-txn.js';
 
 /** The file cannot be used (missing directory, unreadable, corrupt, locked). */
 export class ConfigError extends Error {}

@@ -6,11 +6,10 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { TABLES, type BaseType, type ColumnType } from './config-schema.js';
+import { CONFIG_FORMAT, CONFIG_VERSION } from './config-doc.js';
 
 
 export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-export const CONFIG_FORMAT = 'tsovs-config';
-export const CONFIG_VERSION = 1;
 
 const stringEnum = (values: readonly string[]): TSchema => Type.Unsafe<string>({ type: 'string', enum: [...values] });
 
@@ -77,11 +76,19 @@ export const ConfigOpSchemas = {
   check: Type.Object({ op: Type.Literal('check'), generation: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
 };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const docValidator: ValidateFunction = ajv.compile(ConfigDocSchema);
-const opValidators = new Map<string, ValidateFunction>(
-  Object.entries(ConfigOpSchemas).map(([name, schema]) => [name, ajv.compile(schema)]),
-);
+// Compiled on first use: tools that never validate (tsovs-vsctl) do not pay for it.
+let compiled: { doc: ValidateFunction; ops: Map<string, ValidateFunction> } | null = null;
+
+function validators(): { doc: ValidateFunction; ops: Map<string, ValidateFunction> } {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    compiled = {
+      doc: ajv.compile(ConfigDocSchema),
+      ops: new Map(Object.entries(ConfigOpSchemas).map(([name, schema]) => [name, ajv.compile(schema)])),
+    };
+  }
+  return compiled;
+}
 
 function describe(errors: ErrorObject[] | null | undefined): string {
   if (!errors?.length) return 'invalid';
@@ -98,7 +105,8 @@ function describe(errors: ErrorObject[] | null | undefined): string {
 
 /** Returns null when `doc` has the document's structure, else a one-line description. */
 export function validateDocShape(doc: unknown): string | null {
-  return docValidator(doc) ? null : describe(docValidator.errors);
+  const v = validators().doc;
+  return v(doc) ? null : describe(v.errors);
 }
 
 /** Checks the shape of a `config/transact` operation list. */
@@ -107,7 +115,7 @@ export function validateOpsShape(ops: unknown): string | null {
   for (let i = 0; i < ops.length; i++) {
     const op: unknown = ops[i];
     const name = typeof op === 'object' && op !== null ? (op as { op?: unknown }).op : undefined;
-    const v = typeof name === 'string' ? opValidators.get(name) : undefined;
+    const v = typeof name === 'string' ? validators().ops.get(name) : undefined;
     if (!v) return `operation ${i}: unknown operation ${JSON.stringify(name ?? null)} (insert, update, delete or check)`;
     if (!v(op)) return `operation ${i} (${name}): ${describe(v.errors)}`;
   }

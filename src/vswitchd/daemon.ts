@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import { ConfigStore } from './config-store.js';
-import { TxnError, rootRow } from './config-doc.js';
+import { rootRow } from './config-doc.js';
+import { TxnError } from './config-txn.js';
 import { resolveConfig, type VswitchConfig } from './config-view.js';
 import { UnixctlServer, UnixctlError } from './unixctl.js';
 import { Vlog, vlog as globalVlog, type VlogModule } from './vlog.js';
@@ -81,13 +82,17 @@ export class Daemon {
     try {
       store = await ConfigStore.open(opts.configFile ?? `${rundir}/conf.json`);
       const path = opts.unixctlPath ?? socketPath(rundir, process.pid);
-      try {
-        unixctl = await UnixctlServer.listen(path, { version: programVersion('tsovs-vswitchd'), log: vlog.module('unixctl') });
-      } catch (e) {
-        throw new DaemonError(`${path}: cannot listen (${(e as Error).message})`);
-      }
+      unixctl = UnixctlServer.create(path, { version: programVersion('tsovs-vswitchd'), log: vlog.module('unixctl') });
       const d = new Daemon(rundir, pidfile, store, unixctl, vlog);
       await d.init(opts.bridgeHost);
+      // Listen last: once the socket answers, the configuration has been applied.
+      try {
+        await unixctl.start();
+      } catch (e) {
+        await d.host?.close();
+        throw new DaemonError(`${path}: cannot listen (${(e as Error).message})`);
+      }
+      d.log.info(`${programVersion('tsovs-vswitchd')} started, configuration ${store.file}`);
       return d;
     } catch (e) {
       await unixctl?.close();
@@ -117,7 +122,6 @@ export class Daemon {
       };
       this.host = await factory(services);
     }
-    this.log.info(`${programVersion('tsovs-vswitchd')} started, configuration ${this.store.file}`);
     this.applying = this.applying.then(() => this.applyNow());
     await this.applying;
   }

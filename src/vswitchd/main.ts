@@ -157,7 +157,17 @@ export async function main(argv: string[]): Promise<number> {
     const err = spec === '' ? (vlog.setLevels(null, 'any', 'dbg'), null) : vlog.setFromString(spec);
     if (err) return fail(`-v${spec}: ${err}`);
   }
-  let daemon: Daemon;
+  // Signals are handled from the start: one arriving during startup stops the daemon once it is up.
+  let daemon: Daemon | null = null;
+  let stopRequested = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    vlog.module('vswitchd').info(`${sig} received`);
+    stopRequested = true;
+    void daemon?.stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', () => vlog.reopen());
   try {
     const bridgeHost = await loadBridgeHost();
     daemon = await Daemon.start({
@@ -173,19 +183,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return fail(e instanceof DaemonError ? e.message : ((e as Error).stack ?? String(e)));
   }
-  const onSignal = (sig: NodeJS.Signals): void => {
-    vlog.module('vswitchd').info(`${sig} received`);
-    void daemon.stop();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', () => vlog.reopen());
+  if (stopRequested) void daemon.stop();
   if (detached && process.send) {
     process.send({ ready: true });
     process.disconnect();
   }
   await daemon.stopped;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
+  // The signal handlers stay: a SIGTERM during the last moments must not kill us uncleanly.
   return 0;
 }

@@ -38,6 +38,7 @@ export interface UnixctlServerOptions {
 export class UnixctlServer {
   private readonly commands = new Map<string, Command>();
   private readonly sockets = new Set<net.Socket>();
+  private listening = false;
 
   private constructor(
     readonly path: string,
@@ -49,18 +50,29 @@ export class UnixctlServer {
     server.on('connection', (s) => this.accept(s));
   }
 
-  /** Listens on `path` (a stale socket file there is replaced). */
+  /** A server for `path` that does not listen yet (commands can be registered first). */
+  static create(path: string, opts: UnixctlServerOptions): UnixctlServer {
+    return new UnixctlServer(path, net.createServer(), opts);
+  }
+
+  /** Creates a server and listens on `path`. */
   static async listen(path: string, opts: UnixctlServerOptions): Promise<UnixctlServer> {
-    await fsp.unlink(path).catch(() => undefined);
-    const server = net.createServer();
+    const s = UnixctlServer.create(path, opts);
+    await s.start();
+    return s;
+  }
+
+  /** Starts listening (a stale socket file at the path is replaced). */
+  async start(): Promise<void> {
+    await fsp.unlink(this.path).catch(() => undefined);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
+      this.server.once('error', reject);
+      this.server.listen(this.path, () => {
+        this.server.off('error', reject);
+        this.listening = true;
         resolve();
       });
     });
-    return new UnixctlServer(path, server, opts);
   }
 
   /** Registers `name`; a later registration of the same name replaces it. */
@@ -142,6 +154,8 @@ export class UnixctlServer {
 
   /** Stops listening, closes connections and removes the socket file. */
   async close(): Promise<void> {
+    if (!this.listening) return;
+    this.listening = false;
     for (const s of this.sockets) s.end();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();

@@ -199,10 +199,10 @@ test('list and find output shapes', async () => {
   assert.equal(await ok('--bare', '--columns=name', 'find', 'Port', 'tag=20'), 'p2\n');
   assert.equal(await ok('--bare', '--columns=name', 'find', 'Port', 'tag>15'), 'p2\n');
   assert.equal(await ok('--bare', '--columns=name', 'find', 'Interface', 'type=internal'), 'br0\n');
-  assert.equal(
-    await ok('--format=table', '--columns=name,tag', 'find', 'Port', 'tag{>=}[]', 'tag!=[]'),
-    (await ok('--format=table', '--columns=name,tag', 'list', 'Port', 'p1', 'p2')),
-  );
+  assert.equal(await ok('--bare', '--columns=name', 'find', 'Port', 'tag!=[]', 'tag{>=}[]', 'tag<=10'), 'p1\n');
+  // As in OVS, an empty set is {in} any set.
+  assert.deepEqual((await ok('--bare', '--columns=name', 'find', 'Port', 'tag{in}[5,10,15]')).split('\n').sort(), ['', '', 'br0', 'p1']);
+  assert.deepEqual((await ok('--bare', '--columns=name', 'find', 'Port', 'tag!=[]')).split('\n').sort(), ['', '', 'p1', 'p2']);
   assert.equal(await ok('--format=table', '--columns=name,tag', 'list', 'Port', 'p1', 'p2'), 'name tag\n---- ---\np1   10\np2   20\n');
   // Every column of the table, _uuid first, names in alphabetical order.
   const full = await ok('list', 'Interface', 'p1');

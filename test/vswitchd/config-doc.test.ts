@@ -6,16 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  TxnError,
-  applyOps,
-  diffDocs,
-  newConfigDoc,
-  rootRow,
-  validateDoc,
-  type ConfigDoc,
-  type ConfigOp,
-} from '../../src/vswitchd/config-doc.js';
+import { diffDocs, newConfigDoc, rootRow, type ConfigDoc, type ConfigOp } from '../../src/vswitchd/config-doc.js';
+import { TxnError, applyOps, validateDoc } from '../../src/vswitchd/config-txn.js';
 import { resolveConfig } from '../../src/vswitchd/config-view.js';
 
 const U = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;

@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ConfigStore } from '../../src/vswitchd/config-store.js';
-import { rootRow, validateDoc, type ConfigOp } from '../../src/vswitchd/config-doc.js';
+import { rootRow, type ConfigOp } from '../../src/vswitchd/config-doc.js';
+import { validateDoc } from '../../src/vswitchd/config-txn.js';
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tsovs-store-'));

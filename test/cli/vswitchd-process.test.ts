@@ -1,0 +1,110 @@
+/*
+ * tsovs-vswitchd as a process: pidfile and socket naming, clean exit on SIGTERM and on
+ * `exit` (files removed), restart with the configuration intact, a corrupt configuration
+ * refused at startup (and left as it was), a second daemon refused, --log-file and -v,
+ * and --detach.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { killAll, runBin, spawnDaemon, tmpRundir, waitFor } from './daemon-process.js';
+import { isPidAlive } from '../../src/vswitchd/rundir.js';
+
+after(() => killAll());
+
+const vsctl = (rundir: string, ...args: string[]): ReturnType<typeof runBin> => runBin('tsovs-vsctl', [`--rundir=${rundir}`, ...args]);
+
+test('SIGTERM exits cleanly; a restart keeps the configuration', async () => {
+  const rundir = tmpRundir();
+  const d = await spawnDaemon(rundir);
+  assert.equal(fs.readFileSync(path.join(rundir, 'tsovs-vswitchd.pid'), 'utf8').trim(), String(d.proc.pid));
+  assert.ok(fs.existsSync(d.socket));
+  assert.equal(
+    (await vsctl(rundir, 'add-br', 'br0', '--', 'add-port', 'br0', 'p1', 'tag=3', '--', 'set-fail-mode', 'br0', 'secure')).code,
+    0,
+  );
+  const before = (await vsctl(rundir, 'show')).stdout;
+  assert.equal(await d.stop(), 0);
+  assert.deepEqual(fs.readdirSync(rundir).sort(), ['conf.json']);
+  const d2 = await spawnDaemon(rundir);
+  try {
+    assert.equal((await vsctl(rundir, 'show')).stdout, before);
+    assert.equal((await vsctl(rundir, 'get', 'Port', 'p1', 'tag')).stdout, '3\n');
+  } finally {
+    await d2.stop();
+  }
+});
+
+test('`exit` stops the daemon; the stderr log has OVS lines', async () => {
+  const rundir = tmpRundir();
+  const d = await spawnDaemon(rundir);
+  const r = await runBin('tsovs-appctl', [`--rundir=${rundir}`, 'exit']);
+  assert.deepEqual(r, { code: 0, stdout: '', stderr: '' });
+  assert.equal(await d.stop(), 0);
+  assert.match(d.stderr(), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|00001\|vswitchd\|INFO\|tsovs-vswitchd \(tsovs\) 0\.1\.0 started/);
+  assert.match(d.stderr(), /\|vswitchd\|INFO\|exiting\n/);
+});
+
+test('a corrupt configuration is refused at startup and left as it was', async () => {
+  const rundir = tmpRundir();
+  const conf = path.join(rundir, 'conf.json');
+  fs.writeFileSync(conf, '{"format": "tsovs-config", "tables": ');
+  const r = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^tsovs-vswitchd: ${conf}: configuration is not valid JSON \\(.*\\); refusing to use it\\n$`));
+  assert.equal(fs.readFileSync(conf, 'utf8'), '{"format": "tsovs-config", "tables": ');
+  assert.deepEqual(fs.readdirSync(rundir), ['conf.json']);
+});
+
+test('a second daemon on the same run directory is refused', async () => {
+  const rundir = tmpRundir();
+  const d = await spawnDaemon(rundir);
+  try {
+    const r = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`]);
+    assert.deepEqual(r, {
+      code: 1,
+      stdout: '',
+      stderr: `tsovs-vswitchd: ${rundir}/tsovs-vswitchd.pid: already running as pid ${d.proc.pid}, aborting\n`,
+    });
+  } finally {
+    await d.stop();
+  }
+});
+
+test('--log-file with -v levels; bad options are one line', async () => {
+  const rundir = tmpRundir();
+  const log = path.join(rundir, 'd.log');
+  const d = await spawnDaemon(rundir, [`--log-file=${log}`, '-vconsole:off', '-vvswitchd:file:dbg', `--config=${path.join(rundir, 'other.json')}`]);
+  await d.stop();
+  assert.equal(d.stderr(), '');
+  const text = fs.readFileSync(log, 'utf8');
+  assert.match(text, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|00001\|vswitchd\|INFO\|tsovs-vswitchd \(tsovs\) 0\.1\.0 started, configuration .*other\.json\n/);
+  assert.ok(fs.existsSync(path.join(rundir, 'other.json')));
+  const bad = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`, '-vnosuch:dbg']);
+  assert.deepEqual(bad, { code: 1, stdout: '', stderr: 'tsovs-vswitchd: -vnosuch:dbg: no destination, level, or module "nosuch"\n' });
+  const unknown = await runBin('tsovs-vswitchd', ['--frobnicate']);
+  assert.equal(unknown.code, 1);
+  assert.equal(unknown.stderr, "tsovs-vswitchd: unknown option '--frobnicate' (use --help for help)\n");
+  assert.equal((await runBin('tsovs-vswitchd', ['--version'])).stdout, 'tsovs-vswitchd (tsovs) 0.1.0\n');
+});
+
+test('--detach returns once the daemon is up; it keeps running until exit', async () => {
+  const rundir = tmpRundir();
+  const r = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`, '--detach']);
+  assert.deepEqual(r, { code: 0, stdout: '', stderr: '' });
+  const pid = Number(fs.readFileSync(path.join(rundir, 'tsovs-vswitchd.pid'), 'utf8'));
+  try {
+    assert.ok(isPidAlive(pid));
+    assert.equal((await vsctl(rundir, 'add-br', 'br0')).code, 0);
+    assert.equal((await vsctl(rundir, 'list-br')).stdout, 'br0\n');
+    // A detached start that fails reports why and exits non-zero.
+    const again = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`, '--detach']);
+    assert.deepEqual(again, { code: 1, stdout: '', stderr: `tsovs-vswitchd: ${rundir}/tsovs-vswitchd.pid: already running as pid ${pid}, aborting\n` });
+    assert.equal((await runBin('tsovs-appctl', [`--rundir=${rundir}`, 'exit'])).code, 0);
+    await waitFor('detached daemon exit', () => (isPidAlive(pid) ? null : true));
+  } finally {
+    if (isPidAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  assert.ok(!fs.existsSync(path.join(rundir, 'tsovs-vswitchd.pid')));
+});
