@@ -17,7 +17,10 @@ import {
   type FlowMonitorRequest,
   type FlowMonitorRequestMsg,
   type FlowUpdate,
+  type EmptyMsg,
 } from './messages.js';
+
+type FlowMonitorPauseMsg = EmptyMsg & { type: typeof OfType.FLOW_MONITOR_PAUSED | typeof OfType.FLOW_MONITOR_RESUMED };
 import { def, finishMsg, Kind, startMsg, type MsgDef, type MsgHeader } from './msg-core.js';
 import { pullNxMatch, pullOxmMatch, putNxMatch, putOxmMatch } from './match-oxm.js';
 
@@ -67,7 +70,7 @@ function decodeRequests(r: Reader, h: MsgHeader, fl: 'nx' | 'onf' | 'of14'): Flo
       if (command !== 2) {
         if (!(flags & (NXFMF_ADD | NXFMF_DELETE | NXFMF_MODIFY)) || flags & ~(0x1f | OFPFMF_ONLY_OWN)) fail('OFPMOFC_BAD_FLAGS');
       }
-      const outPort = command === 2 ? 0xffff : port11(outPortW);
+      const outPort = command === 2 ? portFromOfp11(outPortW) ?? 0xffff : port11(outPortW);
       const match = pullOxmMatch(r, false);
       requests.push({ id, flags: of14FlagsToNx(flags), outPort, outGroup, tableId, command, match });
       continue;
@@ -97,7 +100,13 @@ function decodeRequests(r: Reader, h: MsgHeader, fl: 'nx' | 'onf' | 'of14'): Flo
   return { type: OfType.FLOW_MONITOR_STATS_REQUEST, xid: h.xid, flags: h.statFlags, requests };
 }
 
-function decodeUpdates(r: Reader, h: MsgHeader, fl: 'nx' | 'onf' | 'of14'): FlowMonitorReplyMsg {
+function decodeUpdates(r: Reader, h: MsgHeader, fl: 'nx' | 'onf' | 'of14'): FlowMonitorReplyMsg | FlowMonitorPauseMsg {
+  // OpenFlow 1.4 signals pause / resume as a reply holding just that event.
+  if (fl === 'of14' && r.left === 8 && r.peek16(0) === 8 && (r.peek16(2) === 5 || r.peek16(2) === 6)) {
+    const type = r.peek16(2) === 5 ? OfType.FLOW_MONITOR_PAUSED : OfType.FLOW_MONITOR_RESUMED;
+    r.pos = r.end;
+    return { type, xid: h.xid };
+  }
   const updates: FlowUpdate[] = [];
   while (r.left > 0) {
     if (r.left < 4) fail('OFPBRC_BAD_LEN');
@@ -235,7 +244,7 @@ export function encodeFlowMonitorCancel(m: FlowMonitorCancelMsg, version: number
   if (version >= OFP14_VERSION) {
     // OpenFlow 1.4 cancels with a flow monitor request whose command is DELETE.
     const w = startMsg(Kind.ST_REQ, OFPMP_FLOW_MONITOR, version, m.xid);
-    w.u32(m.id).u32(0xffffffff).u32(OFPG_ANY).u16(0).u8(0xff).u8(2);
+    w.u32(m.id).zeros(10).u8(2);
     w.u16(1).u16(4).zeros(4);
     return finishMsg(w);
   }

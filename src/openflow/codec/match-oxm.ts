@@ -239,7 +239,7 @@ export interface NxMatchResult {
  * rejects unknown fields (flow-mods); loose skips unknown fields (packet-ins, stats replies).
  * `allowCookie` accepts the NXM_NX_COOKIE pseudo-field.
  */
-export function decodeOxmEntries(r: Reader, len: number, strict: boolean, allowCookie: boolean): NxMatchResult {
+export function decodeOxmEntries(r: Reader, len: number, strict: boolean, allowCookie: boolean, pipelineOnly = false): NxMatchResult {
   const m = newMatch();
   let cookie = 0n;
   let cookieMask = 0n;
@@ -280,10 +280,22 @@ export function decodeOxmEntries(r: Reader, len: number, strict: boolean, allowC
     if (!mfIsValueValid(f, e.value)) fail('OFPBMC_BAD_VALUE', `bad value for ${f.name}`);
     if (strict && !mfArePrereqsOk(f, m.key)) fail('OFPBMC_BAD_PREREQ', `${f.name} prerequisites not met`);
     if (isWildInMatch(m, f) === false) fail('OFPBMC_DUP_FIELD', `${f.name} given twice`);
+    if (pipelineOnly && !isPipelineField(f)) fail('OFPBRC_PIPELINE_FIELDS_ONLY', `${f.name} is not a pipeline field`);
     matchSetField(m, f, e.value, mask);
   }
   r.pos += len;
   return { match: m, cookie, cookieMask };
+}
+
+const PIPELINE = new Set<number>([
+  MFF.TUN_ID, MFF.TUN_SRC, MFF.TUN_DST, MFF.TUN_IPV6_SRC, MFF.TUN_IPV6_DST, MFF.TUN_FLAGS, MFF.TUN_GBP_ID,
+  MFF.TUN_GBP_FLAGS, MFF.METADATA, MFF.IN_PORT, MFF.IN_PORT_OXM,
+]);
+
+/** OVS mf_is_pipeline_field: fields a packet carries between tables (tunnel, metadata, in_port, registers). */
+export function isPipelineField(f: MfField): boolean {
+  if (PIPELINE.has(f.id)) return true;
+  return (f.id >= MFF.REG0 && f.id < MFF.REG0 + 16) || (f.id >= MFF.XREG0 && f.id < MFF.XREG0 + 8) || (f.id >= MFF.XXREG0 && f.id < MFF.XXREG0 + 4);
 }
 
 /** OVS mf_is_all_wild: false if some bit of the field is already matched. */
@@ -303,7 +315,7 @@ export function pullNxMatch(r: Reader, matchLen: number, strict: boolean, allowC
 }
 
 /** Pulls an ofp11_match_header + OXM match padded to 8 (OVS oxm_pull_match); returns the match. */
-export function pullOxmMatch(r: Reader, strict: boolean): Match {
+export function pullOxmMatch(r: Reader, strict: boolean, pipelineOnly = false): Match {
   r.need(4, 'OFPBMC_BAD_LEN');
   const type = r.peek16(0);
   const len = r.peek16(2);
@@ -312,7 +324,7 @@ export function pullOxmMatch(r: Reader, strict: boolean): Match {
   r.need(roundUp(len, 8), 'OFPBMC_BAD_LEN');
   const start = r.pos;
   r.pos += 4;
-  const res = decodeOxmEntries(r, len - 4, strict, false);
+  const res = decodeOxmEntries(r, len - 4, strict, false, pipelineOnly);
   r.pos = start + roundUp(len, 8);
   return res.match;
 }
@@ -367,7 +379,8 @@ export function encodeOxmEntries(w: Writer, m: Match, version: number, cookie = 
   if (version) {
     const vidMask = mask[W_VLAN0]! & 0x1fff;
     const vid = key[W_VLAN0]! & 0x1fff;
-    if (vidMask) p.masked(MFF.VLAN_VID);
+    if (vidMask === 0x1fff) p.exact(MFF.VLAN_VID);
+    else if (vidMask) p.masked(MFF.VLAN_VID);
     if (vid && mask[W_VLAN0]! & 0xe000) p.exact(MFF.VLAN_PCP);
   } else {
     p.masked(MFF.VLAN_TCI);

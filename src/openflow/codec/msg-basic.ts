@@ -316,13 +316,27 @@ function decodeAsync13(r: Reader): AsyncProp[] {
   return props;
 }
 
-function decodeAsyncProps(r: Reader): AsyncProp[] {
+/** Reason bits each async property may hold, per OpenFlow 1.0-1.3 and 1.4+ (OVS async_props). */
+const ASYNC_ALLOWED: ReadonlyArray<readonly [number, number]> = [
+  [0x07, 0x3f], // packet-in: OFPR_*
+  [0x07, 0x07], // port status: OFPPR_*
+  [0x3f, 0x3f], // flow removed: OFPRR_*
+  [0x07, 0x07], // role status: OFPCRR_*
+  [0x18, 0x18], // table status: OFPTR_VACANCY_*
+  [0x03, 0x03], // request forward: OFPRFR_*
+];
+
+function decodeAsyncProps(r: Reader, version: number): AsyncProp[] {
   const props: AsyncProp[] = [];
   while (r.left > 0) {
-    const p = pullProp(r);
-    if (p.experimenter || p.type > 11) fail(p.experimenter ? 'OFPBPC_BAD_EXP_TYPE' : 'OFPBPC_BAD_TYPE', `async property ${p.type}`);
+    const p = pullProp(r, 8, 0xfffe);
+    if (p.experimenter) fail('OFPBPC_BAD_EXP_TYPE', `async property ${p.type}`);
+    if (p.type > 11) fail('OFPACFC_UNSUPPORTED', `async property ${p.type}`);
     if (p.body.left !== 4) fail('OFPBPC_BAD_LEN');
-    props.push({ type: p.type, mask: p.body.u32() });
+    const mask = p.body.u32();
+    const allowed = ASYNC_ALLOWED[p.type >> 1]![version >= OFP14_VERSION ? 1 : 0]!;
+    if (mask & ~allowed) fail('OFPACFC_INVALID', `async mask 0x${mask.toString(16)} for property ${p.type}`);
+    props.push({ type: p.type, mask });
   }
   return props;
 }
@@ -395,8 +409,8 @@ function decodeQueueConfigReply(r: Reader, version: number, xid: number): OfMess
   while (r.left > 0) {
     const start = r.pos;
     const queueId = r.u32();
-    let qport = portNo;
-    if (version !== OFP10_VERSION) qport = port11(r.u32());
+    const qport = portNo;
+    if (version !== OFP10_VERSION) r.skip(4); // the queue's own port: OVS uses the reply's
     const len = r.u16();
     const hdr = version === OFP10_VERSION ? 8 : 16;
     if (len < hdr || start + len > r.end) fail('OFPBRC_BAD_LEN', `queue length ${len}`);
@@ -421,6 +435,35 @@ function decodeQueueConfigReply(r: Reader, version: number, xid: number): OfMess
   return { type: OfType.QUEUE_GET_CONFIG_REPLY, xid, portNo, queues };
 }
 
+/** OFPMP_QUEUE_DESC reply (OpenFlow 1.4+): ofp14_queue_desc entries with rate properties. */
+function decodeQueueDescReply(r: Reader, h: { xid: number }): OfMessage {
+  const queues: QueueConfig[] = [];
+  let firstPort = 0xffff;
+  while (r.left > 0) {
+    const start = r.pos;
+    const portNo = port11(r.u32());
+    const queueId = r.u32();
+    const len = r.u16();
+    r.skip(6);
+    if (len < 16 || start + len > r.end) fail('OFPBRC_BAD_LEN', `queue desc length ${len}`);
+    let minRate = 0xffff;
+    let maxRate = 0xffff;
+    const props = new Reader(r.buf, r.pos, start + len, 'OFPBPC_BAD_LEN');
+    while (props.left > 0) {
+      const p = pullProp(props);
+      if ((p.type === OFPQT_MIN_RATE || p.type === OFPQT_MAX_RATE) && p.body.left >= 2) {
+        const rate = p.body.u16();
+        if (p.type === OFPQT_MIN_RATE) minRate = rate;
+        else maxRate = rate;
+      }
+    }
+    r.pos = start + len;
+    if (queues.length === 0) firstPort = portNo;
+    queues.push({ queueId, portNo, minRate, maxRate });
+  }
+  return { type: OfType.QUEUE_GET_CONFIG_REPLY, xid: h.xid, portNo: firstPort, queues };
+}
+
 export function encodeQueueConfigRequest(m: { xid: number; portNo: number }, version: number): Uint8Array {
   if (version >= OFP14_VERSION) {
     const w = startMsg(Kind.ST_REQ, 15, version, m.xid);
@@ -434,7 +477,17 @@ export function encodeQueueConfigRequest(m: { xid: number; portNo: number }, ver
 }
 
 export function encodeQueueConfigReply(m: { xid: number; portNo: number; queues: readonly QueueConfig[] }, version: number): Uint8Array {
-  if (version >= OFP14_VERSION) throw new RangeError('queue-desc replies are not implemented for OpenFlow 1.4+');
+  if (version >= OFP14_VERSION) {
+    const w = startMsg(Kind.ST_REP, 15, version, m.xid);
+    for (const q of m.queues) {
+      const start = w.len;
+      w.u32(portToOfp11(q.portNo)).u32(q.queueId).u16(0).zeros(6);
+      if (q.minRate !== 0xffff) w.u16(OFPQT_MIN_RATE).u16(8).u16(q.minRate).zeros(2);
+      if (q.maxRate !== 0xffff) w.u16(OFPQT_MAX_RATE).u16(8).u16(q.maxRate).zeros(2);
+      w.set16(start + 8, w.len - start);
+    }
+    return finishMsg(w);
+  }
   const w = startMsg(Kind.T, version === OFP10_VERSION ? 21 : 23, version, m.xid);
   if (version === OFP10_VERSION) w.u16(m.portNo).zeros(6);
   else w.u32(portToOfp11(m.portNo)).zeros(4);
@@ -444,7 +497,7 @@ export function encodeQueueConfigReply(m: { xid: number; portNo: number; queues:
     if (version === OFP10_VERSION) w.u16(0).zeros(2);
     else w.u32(portToOfp11(q.portNo)).u16(0).zeros(6);
     for (const [prop, rate] of [[OFPQT_MIN_RATE, q.minRate], [OFPQT_MAX_RATE, q.maxRate]] as const) {
-      if (rate === 0xffff || (prop === OFPQT_MAX_RATE && version === OFP10_VERSION)) continue;
+      if (rate === 0xffff) continue;
       w.u16(prop).u16(16).zeros(4).u16(rate).zeros(6);
     }
     w.set16(start + (version === OFP10_VERSION ? 4 : 8), w.len - start);
@@ -469,9 +522,17 @@ export function encodeEmpty(m: EmptyMsg, version: number): Uint8Array {
     case OfType.GET_ASYNC_REQUEST: return finishMsg(startMsg(Kind.T, 26, version, m.xid));
     case OfType.FLOW_AGE: return finishMsg(startMsg(Kind.NXT, 18, version, m.xid));
     case OfType.FLOW_MONITOR_PAUSED:
-      return finishMsg(version === OFP13_VERSION ? startMsg(Kind.ONFT, 1871, version, m.xid) : startMsg(Kind.NXT, 22, version, m.xid));
-    case OfType.FLOW_MONITOR_RESUMED:
-      return finishMsg(version === OFP13_VERSION ? startMsg(Kind.ONFT, 1872, version, m.xid) : startMsg(Kind.NXT, 23, version, m.xid));
+    case OfType.FLOW_MONITOR_RESUMED: {
+      const paused = m.type === OfType.FLOW_MONITOR_PAUSED;
+      if (version >= OFP14_VERSION) {
+        // OpenFlow 1.4: a flow monitor reply holding one OFPFME_PAUSED / RESUMED update.
+        const w = startMsg(Kind.ST_REP, 16, version, m.xid);
+        w.u16(8).u16(paused ? 5 : 6).zeros(4);
+        return finishMsg(w);
+      }
+      if (version === OFP13_VERSION) return finishMsg(startMsg(Kind.ONFT, paused ? 1871 : 1872, version, m.xid));
+      return finishMsg(startMsg(Kind.NXT, paused ? 22 : 23, version, m.xid));
+    }
   }
 }
 
@@ -525,6 +586,7 @@ export const BASIC_DEFS: MsgDef[] = [
     const portNo = port11(r.u32());
     return { type: OfType.QUEUE_GET_CONFIG_REQUEST, xid: h.xid, portNo };
   }),
+  def('OFPST14_QUEUE_DESC_REPLY', Kind.ST_REP, 15, '1.4+', 0, 8, (r, h) => decodeQueueDescReply(r, h)),
   def('OFPT10_QUEUE_GET_CONFIG_REPLY', Kind.T, 21, '1.0', 8, 8, (r, h) => decodeQueueConfigReply(r, h.version, h.xid)),
   def('OFPT11_QUEUE_GET_CONFIG_REPLY', Kind.T, 23, '1.1-1.3', 8, 8, (r, h) => decodeQueueConfigReply(r, h.version, h.xid)),
   def('OFPT12_ROLE_REQUEST', Kind.T, 24, '1.2+', 16, 0, (r, h) => decodeRole(r, h, false, false)),
@@ -533,11 +595,11 @@ export const BASIC_DEFS: MsgDef[] = [
   def('NXT_ROLE_REPLY', Kind.NXT, 11, '1.0+', 4, 0, (r, h) => decodeRole(r, h, true, true)),
   def('OFPT13_GET_ASYNC_REQUEST', Kind.T, 26, '1.3+', 0, 0, empty(OfType.GET_ASYNC_REQUEST)),
   def('OFPT13_GET_ASYNC_REPLY', Kind.T, 27, '1.3', 24, 0, (r, h) => ({ type: OfType.GET_ASYNC_REPLY, xid: h.xid, nx: false, props: decodeAsync13(r) })),
-  def('OFPT14_GET_ASYNC_REPLY', Kind.T, 27, '1.4+', 0, 8, (r, h) => ({ type: OfType.GET_ASYNC_REPLY, xid: h.xid, nx: false, props: decodeAsyncProps(r) })),
+  def('OFPT14_GET_ASYNC_REPLY', Kind.T, 27, '1.4+', 0, 8, (r, h) => ({ type: OfType.GET_ASYNC_REPLY, xid: h.xid, nx: false, props: decodeAsyncProps(r, h.version) })),
   def('OFPT13_SET_ASYNC', Kind.T, 28, '1.3', 24, 0, (r, h) => ({ type: OfType.SET_ASYNC_CONFIG, xid: h.xid, nx: false, props: decodeAsync13(r) })),
   def('NXT_SET_ASYNC_CONFIG', Kind.NXT, 19, '1.0+', 24, 0, (r, h) => ({ type: OfType.SET_ASYNC_CONFIG, xid: h.xid, nx: true, props: decodeAsync13(r) })),
-  def('NXT_SET_ASYNC_CONFIG2', Kind.NXT, 27, '1.0-1.3', 0, 8, (r, h) => ({ type: OfType.SET_ASYNC_CONFIG, xid: h.xid, nx: true, props: decodeAsyncProps(r) })),
-  def('OFPT14_SET_ASYNC', Kind.T, 28, '1.4+', 0, 8, (r, h) => ({ type: OfType.SET_ASYNC_CONFIG, xid: h.xid, nx: false, props: decodeAsyncProps(r) })),
+  def('NXT_SET_ASYNC_CONFIG2', Kind.NXT, 27, '1.0-1.3', 0, 8, (r, h) => ({ type: OfType.SET_ASYNC_CONFIG, xid: h.xid, nx: true, props: decodeAsyncProps(r, h.version) })),
+  def('OFPT14_SET_ASYNC', Kind.T, 28, '1.4+', 0, 8, (r, h) => ({ type: OfType.SET_ASYNC_CONFIG, xid: h.xid, nx: false, props: decodeAsyncProps(r, h.version) })),
   def('ONFT13_ROLE_STATUS', Kind.ONFT, 1911, '1.3', 16, 8, (r, h) => decodeRoleStatus(r, h.xid)),
   def('OFPT14_ROLE_STATUS', Kind.T, 30, '1.4+', 16, 8, (r, h) => decodeRoleStatus(r, h.xid)),
   ...(['NXT_REQUESTFORWARD', 'ONFT13_REQUESTFORWARD', 'OFPT14_REQUESTFORWARD'] as const).map((n) =>

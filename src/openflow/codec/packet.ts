@@ -194,7 +194,7 @@ function decodePacketOut(r: Reader, h: MsgHeader): PacketOutMsg {
   } else {
     actionsLen = r.u16();
     r.skip(2);
-    match = pullOxmMatch(r, false);
+    match = pullOxmMatch(r, false, true);
     if (!(match.mask[W_IN_PORT]! & 0xffff)) fail('OFPBRC_BAD_PORT', 'packet-out match lacks in_port');
   }
   const actions = pullActions(r, actionsLen, v);
