@@ -5,6 +5,7 @@
  */
 import type { OfPort } from './ofp-port.js';
 import type { MacLearning } from './mac-learning.js';
+import type { RecircTable } from './xlate/recirc.js';
 
 /**
  * What a table does on a miss (OVS enum ofputil_table_miss): `default` is OpenFlow 1.0
@@ -83,4 +84,10 @@ export interface XlateBridge<A> {
    * have side effects. `now` is the injected clock in ms.
    */
   learn(action: A, flow: Uint32Array, now: number): void;
+  /**
+   * Recirculation contexts, shared by the bridges of one datapath (OVS keeps them per
+   * backer). Without it, translations that need recirculation (after an MPLS pop, a paused
+   * controller action) fail with an error instead.
+   */
+  readonly recirc?: RecircTable<A>;
 }

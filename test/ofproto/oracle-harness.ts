@@ -9,6 +9,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import {
+  MAC_FIELDS,
+  W_ETH_TYPE,
+  W_IPV4_DST,
+  W_IPV4_SRC,
+  W_NW,
+  W_TP,
+  W_VLAN0,
+  getMacField,
+  type MacBits,
+} from '../../src/flow/layout.js';
+import { formatMac } from '../../src/packet/addr.js';
 
 const SANDBOX = '/work/shared/reference-ovs/ovs-sandbox.sh';
 
@@ -171,4 +184,136 @@ export function flowVlans(flow: Uint32Array, wVlan0: number): string[] {
     out.push(`${tpid === 0x8100 ? '' : `tpid=0x${tpid.toString(16)},`}vid=${q & 0xfff},pcp=${(q >>> 13) & 7}`);
   }
   return out;
+}
+
+// --- megaflow variants ----------------------------------------------------------------
+
+
+/** Deterministic PRNG (LCG). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s;
+  };
+}
+
+function setToken(tokens: string[], key: string, value: string): void {
+  const i = tokens.findIndex((t) => t.startsWith(key + '='));
+  if (i >= 0) tokens[i] = `${key}=${value}`;
+  else tokens.push(`${key}=${value}`);
+}
+
+const ip4 = (a: number): string => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+
+/**
+ * A packet line that differs from `line` (whose flow is `flow`) only in bits `mask`
+ * leaves wildcarded, or null if nothing variable is wildcarded.
+ */
+export function variant(line: string, flow: Uint32Array, mask: Uint32Array, r: () => number): string | null {
+  const tokens = line.split(',');
+  let changed = false;
+  const mac = (key: string, mb: MacBits): void => {
+    const m = getMacField(mask, mb);
+    if (m === 0xffffffffffff) return;
+    const orig = getMacField(flow, mb);
+    let v = (r() % 0x10000) * 0x100000000 + r();
+    v = v - (Math.floor(v / 0x10000000000) % 2) * 0x10000000000 + (Math.floor(orig / 0x10000000000) % 2) * 0x10000000000; // keep the group bit
+    // Keep masked bits: combine 24-bit halves to stay within safe integers.
+    const hiM = Math.floor(m / 0x1000000);
+    const loM = m % 0x1000000;
+    const hi = (Math.floor(orig / 0x1000000) & hiM) | (Math.floor(v / 0x1000000) & ~hiM & 0xffffff);
+    const lo = (orig % 0x1000000 & loM) | (v % 0x1000000 & ~loM & 0xffffff);
+    const nv = hi * 0x1000000 + lo;
+    if (nv !== orig) {
+      setToken(tokens, key, formatMac(nv));
+      changed = true;
+    }
+  };
+  const u32 = (key: string, w: number): void => {
+    const m = mask[w]!;
+    if (m === 0xffffffff) return;
+    const nv = ((flow[w]! & m) | (r() & ~m)) >>> 0;
+    if (nv !== flow[w]) {
+      setToken(tokens, key, ip4(nv));
+      changed = true;
+    }
+  };
+  const port16 = (key: string, shift: number): void => {
+    const m = (mask[W_TP]! >>> shift) & 0xffff;
+    if (m === 0xffff) return;
+    const o = (flow[W_TP]! >>> shift) & 0xffff;
+    const nv = (o & m) | (r() & ~m & 0xffff);
+    if (nv !== o) {
+      setToken(tokens, key, String(nv));
+      changed = true;
+    }
+  };
+  mac('dl_src', MAC_FIELDS.eth_src);
+  mac('dl_dst', MAC_FIELDS.eth_dst);
+  const t = flow[W_ETH_TYPE]! & 0xffff;
+  const proto = flow[W_NW]! >>> 24;
+  if (t === 0x0800) {
+    u32('nw_src', W_IPV4_SRC);
+    u32('nw_dst', W_IPV4_DST);
+    if (((mask[W_NW]! >>> 8) & 0xff) === 0) {
+      setToken(tokens, 'nw_ttl', String(2 + (r() % 250)));
+      changed = true;
+    }
+    if (((mask[W_NW]! >>> 16) & 0xfc) === 0) {
+      setToken(tokens, 'nw_tos', String((r() % 64) * 4));
+      changed = true;
+    }
+    let l4 = flow[W_NW]! & 2 ? null : proto === 17 ? 'udp' : proto === 6 ? 'tcp' : null;
+    if (l4 && ((mask[W_NW]! >>> 24) & 0xff) === 0 && r() % 2) {
+      // nw_proto is wildcarded: try the other transport protocol.
+      const other = l4 === 'udp' ? 'tcp' : 'udp';
+      for (let i = 0; i < tokens.length; i++) {
+        if (tokens[i] === l4) tokens[i] = other;
+        else if (tokens[i]!.startsWith(`${l4}_`)) tokens[i] = other + tokens[i]!.slice(3);
+      }
+      l4 = other;
+      changed = true;
+    }
+    if (l4) {
+      port16(`${l4}_src`, 16);
+      port16(`${l4}_dst`, 0);
+    }
+  } else if (t === 0x0806) {
+    u32('arp_spa', W_IPV4_SRC);
+    u32('arp_tpa', W_IPV4_DST);
+    mac('arp_sha', MAC_FIELDS.arp_sha);
+  }
+  return changed ? tokens.join(',') : null;
+}
+
+
+function normalizeSend(s: string, vl: readonly string[]): string {
+  return normalizeDpActions(s, vl).replace(/dont_send=\d/g, 'dont_send=*');
+}
+
+/**
+ * Checks a megaflow with OVS itself: up to three packets that differ from `line` only in
+ * bits `mask` leaves wildcarded must get the same datapath actions from OVS.
+ */
+export function checkMegaflowWithOvs(
+  ovs: OvsSandbox,
+  line: string,
+  flow: Uint32Array,
+  mask: Uint32Array,
+  orig: TraceResult,
+  r: () => number,
+  ctx: string,
+): void {
+  const vl = flowVlans(flow, W_VLAN0);
+  for (let k = 0; k < 3; k++) {
+    const v = variant(line, flow, mask, r);
+    if (v === null) break;
+    const ov = ovs.trace(v, false);
+    assert.equal(
+      normalizeSend(ov.actions, vl),
+      normalizeSend(orig.actions, vl),
+      `megaflow too wide: variant ${v} gets different actions from OVS\n${ctx}\n--- OVS on the variant:\n${ov.raw}`,
+    );
+  }
 }

@@ -4,6 +4,7 @@
  */
 import { Classifier } from '../../src/ofproto/classifier/classifier.js';
 import { MacLearning } from '../../src/ofproto/mac-learning.js';
+import { RecircTable } from '../../src/ofproto/xlate/recirc.js';
 import { OfpactType, type OfpAction } from '../../src/ofproto/ofp-actions.js';
 import { learnFlowMod } from '../../src/ofproto/learn.js';
 import { OFPP_LOCAL, type OfPort } from '../../src/ofproto/ofp-port.js';
@@ -53,6 +54,7 @@ export class FakeBridge implements XlateBridge<OfpAction> {
   connected = false;
   peers = new Map<string, FakeBridge>();
   learned: Array<{ action: OfpAction; flow: Uint32Array }> = [];
+  recirc: RecircTable<OfpAction> | undefined = new RecircTable<OfpAction>();
 
   constructor(readonly name = 'br0', nPorts = 4) {
     for (let i = 1; i <= nPorts; i++) this.addPort(mkPort(i, i, `p${i}`));

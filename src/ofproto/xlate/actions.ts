@@ -369,6 +369,20 @@ function needsRecircAfterMpls(a: OfpAction): boolean {
   }
 }
 
+/**
+ * Saves actions [from, end) of this level for after recirculation (OVS freeze_unroll_actions):
+ * goto_table becomes resubmit, as OVS does, since instructions cannot be frozen.
+ */
+function freezeUnroll(ctx: Ctx, acts: readonly OfpAction[], from: number): void {
+  const rest: OfpAction[] = [];
+  for (let i = from; i < acts.length; i++) {
+    const a = acts[i]!;
+    if (a.type === T.GOTO_TABLE) rest.push({ type: T.RESUBMIT, inPort: OFPP_IN_PORT, tableId: a.tableId, withCtOrig: false });
+    else rest.push(a);
+  }
+  if (rest.length) ctx.frozen.push({ tableId: ctx.tableId, cookie: ctx.ruleCookie, actions: rest });
+}
+
 /** OVS do_xlate_actions. */
 export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boolean, groupBucket: boolean): void {
   const flow = ctx.flow;
@@ -382,7 +396,10 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
     const last = isLast && i === acts.length - 1 && ctx.actionSet.length === 0;
     if (ctx.error) break;
     if (ctx.wasMpls && !ctx.exit && needsRecircAfterMpls(a)) ctx.ops.freeze(ctx);
-    if (ctx.exit) break;
+    if (ctx.exit) {
+      if (ctx.freezing) freezeUnroll(ctx, acts, i);
+      break;
+    }
     if (ctx.trace !== null) ctx.report(TraceNodeType.ACTION, ctx.ops.formatActions([a]));
 
     switch (a.type) {
@@ -393,6 +410,13 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
         if (xlateGroupAction(ctx, a.groupId, last)) return;
         break;
       case T.CONTROLLER:
+        if (a.pause) {
+          // Freeze here; the packet-in carries a continuation that resumes after this action.
+          ctx.pause = { maxLen: a.maxLen, reason: a.reason, controllerId: a.controllerId, userdata: a.userdata };
+          ctx.ops.freeze(ctx);
+          if (ctx.freezing) freezeUnroll(ctx, acts, i + 1);
+          return;
+        }
         xlateControllerAction(ctx, a.maxLen, a.reason, a.controllerId, a.userdata);
         break;
       case T.ENQUEUE:

@@ -12,6 +12,7 @@ import type { Packet } from '../../packet/packet.js';
 import type { XlateBridge, XlateRule } from '../xlate-bridge.js';
 import { commitOdpActions } from './commit.js';
 import { TraceNodeType, type TraceNode } from './trace-node.js';
+import type { FrozenSegment } from './recirc.js';
 
 /** OVS MAX_DEPTH: nested resubmits / goto_table / patch ports. */
 export const MAX_DEPTH = 64;
@@ -82,6 +83,9 @@ export interface PacketInRequest {
   readonly flow: Uint32Array;
   /** Whether the packet-in is really to be sent (false when translating without side effects). */
   readonly send: boolean;
+  /** A paused controller action: the packet-in carries a continuation resuming at `recircId`. */
+  readonly continuation: boolean;
+  readonly recircId: number;
 }
 
 /** A MAC-learning side effect, replayed by the revalidator to keep the entry fresh (OVS XC_NORMAL). */
@@ -145,7 +149,7 @@ export interface XlateOps<A> {
   reversible(actions: readonly A[]): boolean;
   /** OVS ofpacts_execute_action_set: an action set in execution order. */
   actionSetToList(set: readonly A[]): A[];
-  /** Stops translation here so it can resume after recirculation (unsupported: drops). */
+  /** Stops translation here so it can resume after recirculation (OVS ctx_trigger_freeze). */
   freeze(ctx: XlateCtx<A>): void;
   /** Trace text of a rule's match (minimatch_format) and of an action list. */
   formatMatch(key: Uint32Array, mask: Uint32Array): string;
@@ -177,6 +181,11 @@ export class XlateCtx<A> {
   stack: Uint8Array[] = [];
   wasMpls = false;
   slow = 0;
+  /** Freezing in progress: the rest of the pipeline is collected in `frozen` (innermost first). */
+  freezing = false;
+  frozen: FrozenSegment<A>[] = [];
+  /** A paused controller action being frozen (continuation packet-in). */
+  pause: { maxLen: number; reason: number; controllerId: number; userdata: Uint8Array | null } | null = null;
   /** Current trace list (null when not tracing). */
   trace: TraceNode[] | null;
   readonly sideEffects: boolean;

@@ -26,6 +26,7 @@ import type { XlateBucket, XlateGroup } from '../xlate-bridge.js';
 import type { XlateCtx } from './context.js';
 import { ethType, isIpAny } from './flow-ops.js';
 import { TraceNodeType } from './trace-node.js';
+import { finishFreezing } from './freeze.js';
 
 export const OFPG_ANY = 0xffffffff;
 const MAX_LIVENESS_RECURSION = 128;
@@ -157,6 +158,7 @@ function xlateGroupBucket<A>(ctx: XlateCtx<A>, b: XlateBucket<A>, isLast: boolea
   ctx.depth++;
   ctx.ops.doActions(ctx, list, isLast, true);
   ctx.depth--;
+  if (ctx.freezing) finishFreezing(ctx);
   ctx.flow.set(oldFlow);
   ctx.wasMpls = oldWasMpls;
   ctx.exit = false;

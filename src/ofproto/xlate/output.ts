@@ -44,6 +44,7 @@ import { TraceNodeType } from './trace-node.js';
 import { encodeControllerUserdata } from './userdata.js';
 import { xlateNormal } from './normal.js';
 import { xlateTableAction } from './table.js';
+import { finishFreezing } from './freeze.js';
 
 export function inPortOf(ctx: XlateCtx<unknown>): number {
   return ctx.flow[W_IN_PORT]!;
@@ -99,7 +100,8 @@ function patchPortOutput<A>(ctx: XlateCtx<A>, out: OfPort, isLast: boolean): voi
 
   if (mayReceive(peerPort)) {
     xlateTableAction(ctx, peerPort.ofPort, 0, true, true, isLast, true);
-    xlateActionSet(ctx);
+    if (!ctx.freezing) xlateActionSet(ctx);
+    if (ctx.freezing) finishFreezing(ctx);
   }
 
   ctx.trace = oldTrace;
@@ -154,16 +156,16 @@ export function floodPackets<A>(ctx: XlateCtx<A>, all: boolean, isLast: boolean)
   for (let i = 0; i < chosen.length; i++) composeOutputAction(ctx, chosen[i]!, isLast && i === chosen.length - 1);
 }
 
-/** OVS xlate_controller_action: a userspace action carrying a packet-in. */
-export function xlateControllerAction<A>(
+/** OVS put_controller_user_action: the userspace action of a packet-in (or continuation). */
+export function putControllerUserAction<A>(
   ctx: XlateCtx<A>,
   maxLen: number,
   reason: number,
   controllerId: number,
   userdata: Uint8Array | null,
+  continuation: boolean,
+  recircId: number,
 ): void {
-  ctx.commit();
-  if (reason === OFPR_ACTION && ruleIsTableMiss(ctx.rule)) reason = OFPR_EXPLICIT_MISS;
   const flow = ctx.flow;
   const regs = flow.slice(W_REG0, W_REG0 + N_REGS);
   const metadata = (BigInt(flow[W_METADATA]!) << 32n) | BigInt(flow[W_METADATA + 1]!);
@@ -172,8 +174,8 @@ export function xlateControllerAction<A>(
   const bytes = encodeControllerUserdata({
     reason,
     dontSend,
-    continuation: false,
-    recircId: 0,
+    continuation,
+    recircId,
     ruleCookie: ctx.ruleCookie,
     controllerId,
     maxLen,
@@ -194,8 +196,23 @@ export function xlateControllerAction<A>(
     bridge: ctx.bridge.name,
     flow: flow.slice(),
     send: !dontSend,
+    continuation,
+    recircId,
   });
   ctx.emit({ type: DpActionType.USERSPACE, pid: 0, userdata: bytes });
+}
+
+/** OVS xlate_controller_action: a userspace action carrying a packet-in. */
+export function xlateControllerAction<A>(
+  ctx: XlateCtx<A>,
+  maxLen: number,
+  reason: number,
+  controllerId: number,
+  userdata: Uint8Array | null,
+): void {
+  ctx.commit();
+  if (reason === OFPR_ACTION && ruleIsTableMiss(ctx.rule)) reason = OFPR_EXPLICIT_MISS;
+  putControllerUserAction(ctx, maxLen, reason, controllerId, userdata, false, 0);
 }
 
 /**

@@ -13,6 +13,7 @@ import { OFPR_NO_MATCH, type XlateCtx } from './context.js';
 import { TraceNodeType } from './trace-node.js';
 import { isIpAny } from './flow-ops.js';
 import { xlateActionSet, xlateControllerAction } from './output.js';
+import { finishFreezing } from './freeze.js';
 
 /** What a lookup found: a rule, or one of OVS's internal rules. */
 export const LookupKind = {
@@ -173,7 +174,8 @@ export function cloneXlateActions<A>(ctx: XlateCtx<A>, actions: readonly A[], is
   const oldFlow = ctx.flow.slice();
   if (isLast || ctx.ops.reversible(actions)) {
     ctx.ops.doActions(ctx, actions, isLast, false);
-    xlateActionSet(ctx);
+    if (!ctx.freezing) xlateActionSet(ctx);
+    if (ctx.freezing) finishFreezing(ctx);
   } else {
     ctx.commit();
     const oldBase = ctx.base.slice();
@@ -182,7 +184,8 @@ export function cloneXlateActions<A>(ctx: XlateCtx<A>, actions: readonly A[], is
     const inner: DpAction[] = [];
     ctx.odp = inner;
     ctx.ops.doActions(ctx, actions, true, false);
-    xlateActionSet(ctx);
+    if (!ctx.freezing) xlateActionSet(ctx);
+    if (ctx.freezing) finishFreezing(ctx);
     ctx.odp = outer;
     if (inner.length) outer.push({ type: DpActionType.CLONE, actions: inner });
     ctx.wasMpls = oldWasMpls;

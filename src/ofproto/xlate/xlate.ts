@@ -20,7 +20,9 @@ import {
   W_IN_PORT,
   W_MPLS0,
   W_NW,
+  W_METADATA,
   W_RECIRC_ID,
+  W_REG0,
   W_TP,
   W_TUN_DST,
   W_TUN_GBP,
@@ -33,7 +35,7 @@ import {
 } from '../../flow/layout.js';
 import { formatMatch } from '../../flow/match-format.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, ETH_TYPE_IPV4, ETH_TYPE_IPV6 } from '../../packet/constants.js';
-import type { OfpAction } from '../ofp-actions.js';
+import { OfpactType, type OfpAction } from '../ofp-actions.js';
 import { OFPP_NONE, OFPP_UNSET } from '../ofp-port.js';
 import type { XlateBridge } from '../xlate-bridge.js';
 import { actionSetToList, doXlateActions, reversibleActions } from './actions.js';
@@ -42,11 +44,18 @@ import { ethType, isIpAny, isMplsEthType, isVlanTpid } from './flow-ops.js';
 import { mayReceive, xlateActionSet } from './output.js';
 import { lookupFromTable, reportTable, runLookupResult } from './table.js';
 import { TraceNodeType } from './trace-node.js';
+import { finishFreezing } from './freeze.js';
+import type { FrozenState } from './recirc.js';
 
 function freeze(ctx: XlateCtx<OfpAction>): void {
-  // OVS would recirculate here (after an MPLS pop, to parse the inner packet).
-  ctx.reportError('translation needs recirculation after MPLS pop, which is not supported');
+  if (!ctx.bridge.recirc) {
+    ctx.reportError('translation needs recirculation, which this bridge does not support');
+    ctx.exit = true;
+    return;
+  }
+  // OVS ctx_trigger_freeze: stop here; the rest is collected as the stack unwinds.
   ctx.exit = true;
+  ctx.freezing = true;
 }
 
 export const OFPACT_XLATE_OPS: XlateOps<OfpAction> = {
@@ -105,6 +114,48 @@ function wcFinish(orig: Uint32Array, wc: Uint32Array): void {
   if (!tunnelDstSet(orig)) for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) wc[w] = 0;
 }
 
+/** Restores a frozen pipeline (OVS xlate_actions with xin->frozen_state). */
+function thaw(ctx: XlateCtx<OfpAction>, st: FrozenState<OfpAction>): boolean {
+  const node = ctx.report(TraceNodeType.THAW, 'thaw');
+  const oldTrace = ctx.trace;
+  if (node) ctx.trace = node.subs;
+  if (st.bridge !== ctx.bridge.name) {
+    const b = ctx.bridge.peerBridge(st.bridge);
+    if (!b) {
+      ctx.reportError('Frozen bridge no longer exists.');
+      ctx.error = XlateError.BRIDGE_NOT_FOUND;
+      ctx.trace = oldTrace;
+      return false;
+    }
+    ctx.bridge = b;
+  }
+  ctx.tableId = st.tableId;
+  ctx.report(TraceNodeType.THAW, `Resuming from table ${st.tableId}`);
+  const flow = ctx.flow;
+  flow.set(st.tunnel, W_TUN_ID);
+  flow[W_METADATA] = st.metadata[0];
+  flow[W_METADATA + 1] = st.metadata[1];
+  flow.set(st.regs, W_REG0);
+  flow[W_IN_PORT] = st.inPort;
+  ctx.stack = st.stack.map((v) => v.slice());
+  ctx.wasMpls = false;
+  if (st.actionSet.length) {
+    ctx.report(TraceNodeType.THAW, `Restoring action set: ${ctx.ops.formatActions(st.actionSet)}`);
+    ctx.actionSet = st.actionSet.slice();
+    for (const a of ctx.actionSet) {
+      if (a.type === OfpactType.GROUP) {
+        ctx.actionSetHasGroup = true;
+        flow[W_ACTSET_OUTPUT] = OFPP_UNSET;
+        break;
+      }
+      if (a.type === OfpactType.OUTPUT) flow[W_ACTSET_OUTPUT] = a.port;
+    }
+  }
+  for (const seg of st.segments) ctx.report(TraceNodeType.THAW, `Restoring actions: ${ctx.ops.formatActions(seg.actions)}`);
+  ctx.trace = oldTrace;
+  return true;
+}
+
 /**
  * Translates `flow` (FLOW_WORDS; in_port is a datapath port unless opts.ofInPort) through
  * `bridge`'s pipeline. `flow` itself is not modified.
@@ -136,23 +187,42 @@ export function xlateWith(
   if (bnode) ctx.trace = bnode.subs;
 
   run: {
+    let frozen: FrozenState<OfpAction> | null = null;
     if (flow[W_RECIRC_ID]) {
-      ctx.reportError(`Recirculation context not found for ID ${flow[W_RECIRC_ID]!.toString(16)}`);
-      ctx.error = XlateError.NO_RECIRCULATION_CONTEXT;
-      break run;
+      frozen = bridge.recirc?.get(flow[W_RECIRC_ID]!) ?? null;
+      if (!frozen) {
+        ctx.reportError(`Recirculation context not found for ID ${flow[W_RECIRC_ID]!.toString(16)}`);
+        ctx.error = XlateError.NO_RECIRCULATION_CONTEXT;
+        break run;
+      }
+      if (!thaw(ctx, frozen)) break run;
     }
-    const inPort = bridge.port(flow[W_IN_PORT]!);
+    const inPort = ctx.bridge.port(flow[W_IN_PORT]!);
     let lookup = null;
-    if (!opts.actions) {
-      lookup = lookupFromTable(ctx, flow[W_IN_PORT]!, 0, true, true);
-      ctx.tableId = lookup.tableId;
-      reportTable(ctx, lookup, lookup.tableId);
+    if (frozen && frozen.segments.length) {
+      // Resume the frozen action lists, innermost level first.
+      const segs = frozen.segments;
+      let i = 0;
+      for (; i < segs.length && !ctx.error && !ctx.exit; i++) {
+        ctx.tableId = segs[i]!.tableId;
+        ctx.ruleCookie = segs[i]!.cookie;
+        ctx.ops.doActions(ctx, segs[i]!.actions, i === segs.length - 1, false);
+      }
+      // Frozen again: the outer levels not reached yet wait for the next thaw too.
+      if (ctx.freezing) for (; i < segs.length; i++) ctx.frozen.push(segs[i]!);
+    } else {
+      if (!opts.actions) {
+        lookup = lookupFromTable(ctx, flow[W_IN_PORT]!, ctx.tableId, true, true);
+        ctx.tableId = lookup.tableId;
+        reportTable(ctx, lookup, lookup.tableId);
+      }
+      if (inPort && !mayReceive(inPort)) break run;
+      if (opts.actions) ctx.ops.doActions(ctx, opts.actions, true, false);
+      else runLookupResult(ctx, lookup!, true, false);
     }
-    if (inPort && !mayReceive(inPort)) break run;
-    if (opts.actions) ctx.ops.doActions(ctx, opts.actions, true, false);
-    else runLookupResult(ctx, lookup!, true, false);
     if (ctx.error) break run;
-    xlateActionSet(ctx);
+    if (!ctx.freezing) xlateActionSet(ctx);
+    if (ctx.freezing) finishFreezing(ctx);
   }
 
   wcFinish(orig, ctx.wc);
