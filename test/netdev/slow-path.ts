@@ -15,8 +15,19 @@ export interface CrossConnect {
   stop(): void;
 }
 
+export interface CrossConnectOptions {
+  /** Actions put before the output to a port (e.g. a set(tunnel(...)) for a remote_ip=flow port). */
+  before?: ReadonlyMap<number, readonly DpAction[]>;
+  /** Sees every upcall (tests read the flow keys). */
+  onUpcall?: (u: Upcall) => void;
+}
+
 /** Cross-connects pairs of ports: each [a, b] forwards a -> b and b -> a. */
-export function crossConnect(dp: Datapath, pairs: ReadonlyArray<readonly [number, number]>): CrossConnect {
+export function crossConnect(
+  dp: Datapath,
+  pairs: ReadonlyArray<readonly [number, number]>,
+  opts: CrossConnectOptions = {},
+): CrossConnect {
   const peer = new Map<number, number>();
   for (const [a, b] of pairs) {
     peer.set(a, b);
@@ -32,10 +43,12 @@ export function crossConnect(dp: Datapath, pairs: ReadonlyArray<readonly [number
       if (n === 0) break;
       for (const u of buf) {
         state.handled++;
+        opts.onUpcall?.(u);
         if (u.type !== UpcallType.MISS) continue;
         const inPort = u.key[W_IN_PORT]!;
         const out = peer.get(inPort);
-        const actions: DpAction[] = out === undefined ? [] : [{ type: DpActionType.OUTPUT, port: out }];
+        const actions: DpAction[] =
+          out === undefined ? [] : [...(opts.before?.get(out) ?? []), { type: DpActionType.OUTPUT, port: out }];
         const mask = new Uint32Array(FLOW_WORDS);
         mask[W_IN_PORT] = 0xffffffff;
         mask[W_RECIRC_ID] = 0xffffffff;
