@@ -232,6 +232,20 @@ table=1,priority=0,actions=FLOOD
       'in_port=4,dl_vlan=5,dl_src=00:00:00:00:00:04,dl_dst=00:00:00:00:00:03,dl_type=0x1234',
     ],
   },
+  {
+    name: 'recirculation: MPLS pop before L3 actions (also inside a resubmit), controller(pause)',
+    flows: `table=0,priority=10,in_port=1,mpls,actions=load:0x7->NXM_NX_REG0[],pop_mpls:0x0800,mod_nw_dst:10.9.9.9,output:2
+table=0,priority=10,in_port=2,ip,actions=mod_nw_tos:16,controller(pause),output:3
+table=0,priority=10,in_port=3,mpls,actions=resubmit(,1),output:4
+table=1,priority=10,mpls,actions=pop_mpls:0x0800,resubmit(,2),output:2
+table=2,priority=10,ip,actions=output:1
+`,
+    packets: [
+      'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,mpls,mpls_label=100,mpls_ttl=64,mpls_bos=1',
+      'in_port=2,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1,udp_dst=2',
+      'in_port=3,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,mpls,mpls_label=100,mpls_ttl=64,mpls_bos=1',
+    ],
+  },
 ];
 
 // --- tsovs side ------------------------------------------------------------------
