@@ -1,0 +1,35 @@
+/*
+ * `dpif/show`: every datapath (backer) with its hit/missed counters and, per bridge, each
+ * port as `name ofport/dpport: (type)`, in the shape ovs-appctl dpif/show prints.
+ */
+import { OFPP_LOCAL } from './ofp-port.js';
+import type { Ofproto } from './ofproto.js';
+
+function shownType(type: string, dpType: string, options: string): string {
+  if (type === 'internal') return dpType === 'dummy' ? 'dummy-internal' : 'tap';
+  return options === '' ? type : `${type}: ${options}`;
+}
+
+export function formatDpifShow(ofproto: Ofproto): string {
+  const lines: string[] = [];
+  for (const backer of ofproto.backers()) {
+    const st = backer.dpif.getStats();
+    lines.push(`${backer.dpif.type}@${backer.dpif.name}: hit:${st.nHit} missed:${st.nMissed}`);
+    const bridges = [...backer.bridges].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const br of bridges) {
+      lines.push(`  ${br.name}:`);
+      const ports = [...br.ports()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const p of ports) {
+        const ofp = p.ofPort === OFPP_LOCAL ? '65534' : String(p.ofPort);
+        const dp = p.dpPort >= 0 ? String(p.dpPort) : 'none';
+        const opts = p.patchPeer !== null ? `peer=${peerName(ofproto, p.patchPeer)}` : '';
+        lines.push(`    ${p.name} ${ofp}/${dp}: (${shownType(p.type, backer.dpif.type, opts)})`);
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function peerName(ofproto: Ofproto, peer: { bridge: string; ofPort: number }): string {
+  return ofproto.bridge(peer.bridge)?.port(peer.ofPort)?.name ?? '?';
+}
