@@ -78,6 +78,10 @@ export interface BridgeConfig {
 export interface VswitchConfig {
   readonly uuid: string;
   readonly generation: number;
+  /** Open_vSwitch other_config:flow-limit (default 200000). */
+  readonly flowLimit: number;
+  /** Open_vSwitch other_config:max-idle in ms (default 10000). */
+  readonly maxIdle: number;
   readonly bridges: readonly BridgeConfig[];
   readonly otherConfig: StrMap;
   readonly externalIds: StrMap;
@@ -189,5 +193,14 @@ export function resolveConfig(doc: Readonly<ConfigDoc>): VswitchConfig {
       tuning: tuning(other, globalOther),
     });
   }
-  return { uuid: root.uuid, generation: doc.generation, bridges, otherConfig: globalOther, externalIds: map(root.row.external_ids) };
+  const global = tuning({}, globalOther);
+  return {
+    uuid: root.uuid,
+    generation: doc.generation,
+    flowLimit: global.flowLimit,
+    maxIdle: global.maxIdle,
+    bridges,
+    otherConfig: globalOther,
+    externalIds: map(root.row.external_ids),
+  };
 }

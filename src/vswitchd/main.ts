@@ -1,7 +1,7 @@
 /*
  * tsovs-vswitchd's process: command-line options (OVS-style: --detach, --pidfile, --rundir,
  * --config, --log-file, -v), detaching into the background, signal handling, and wiring of
- * the bridge layer (src/vswitchd/ofproto-host.ts when present).
+ * the bridge layer (src/vswitchd/ofproto-host.ts).
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -11,7 +11,7 @@ import { Daemon, DaemonError } from './daemon.js';
 import { defaultRundir, pidfilePath, DAEMON_NAME } from './rundir.js';
 import { vlog } from './vlog.js';
 import { programVersion } from './version.js';
-import type { BridgeHostFactory } from './bridge-host.js';
+import { ofprotoHostFactory, type DummyMode } from './ofproto-host.js';
 
 const PROG = DAEMON_NAME;
 
@@ -30,6 +30,7 @@ interface Options {
   logFile: string | null;
   unixctl: string | undefined;
   verbose: string[];
+  dummy: DummyMode;
 }
 
 class UsageError extends Error {}
@@ -58,6 +59,7 @@ export function parseOptions(argv: string[], out: (s: string) => void = (s) => p
     .option('--log-file [FILE]', 'log to FILE (default RUNDIR/tsovs-vswitchd.log)')
     .option('--unixctl <SOCKET>', 'control socket (default RUNDIR/tsovs-vswitchd.PID.ctl)')
     .option('--no-chdir', 'accepted for OVS compatibility')
+    .option('--enable-dummy [MODE]', 'system: system devices are dummies; override: every port type is (tests)')
     .option('-V, --version', 'print the version and exit')
     .addHelpText('after', '\n  -v, --verbose[=SPEC]  set logging levels (MODULE:DESTINATION:LEVEL, default ANY:dbg)\n')
     .helpOption('-h, --help', 'print this help and exit')
@@ -81,7 +83,12 @@ export function parseOptions(argv: string[], out: (s: string) => void = (s) => p
     logFile?: string | true;
     unixctl?: string;
     version?: boolean;
+    enableDummy?: string | true;
   }>();
+  const dummy = o.enableDummy === undefined ? null : o.enableDummy === true ? 'system' : o.enableDummy;
+  if (dummy !== null && dummy !== 'system' && dummy !== 'override') {
+    throw new UsageError(`--enable-dummy=${dummy}: unknown mode (system or override)`);
+  }
   if (o.version) {
     out(`${programVersion(PROG)}\n`);
     return 0;
@@ -95,18 +102,8 @@ export function parseOptions(argv: string[], out: (s: string) => void = (s) => p
     logFile: o.logFile === undefined ? null : o.logFile === true ? path.join(rundir, `${PROG}.log`) : path.resolve(o.logFile),
     unixctl: o.unixctl ? path.resolve(o.unixctl) : undefined,
     verbose: specs,
+    dummy,
   };
-}
-
-/** Finds the bridge layer's host factory, if that layer is in the tree. */
-async function loadBridgeHost(): Promise<BridgeHostFactory | undefined> {
-  try {
-    const mod = (await import(new URL('./ofproto-host.js', import.meta.url).href)) as { createBridgeHost?: BridgeHostFactory };
-    return mod.createBridgeHost;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
 }
 
 /** Re-runs this program in the background and waits until it reports it is up. */
@@ -169,7 +166,6 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', () => vlog.reopen());
   try {
-    const bridgeHost = await loadBridgeHost();
     daemon = await Daemon.start({
       rundir: opts.rundir,
       configFile: opts.config,
@@ -177,9 +173,8 @@ export async function main(argv: string[]): Promise<number> {
       unixctlPath: opts.unixctl,
       logFile: opts.logFile,
       vlog,
-      bridgeHost,
+      bridgeHost: ofprotoHostFactory({ dummy: opts.dummy }),
     });
-    if (!bridgeHost) vlog.module('vswitchd').warn('no bridge layer in this build: configuration is stored but no bridges run');
   } catch (e) {
     return fail(e instanceof DaemonError ? e.message : ((e as Error).stack ?? String(e)));
   }

@@ -38,7 +38,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null> | T | null, 
 }
 
 export async function spawnDaemon(rundir: string, args: string[] = []): Promise<RunningDaemon> {
-  const proc = spawn(process.execPath, [BIN('tsovs-vswitchd'), `--rundir=${rundir}`, ...args], {
+  const proc = spawn(process.execPath, [BIN('tsovs-vswitchd'), `--rundir=${rundir}`, '--enable-dummy=override', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   live.add(proc);

@@ -1,0 +1,199 @@
+/*
+ * The bridge host the daemon runs: reconciles ofproto's bridges and ports (src/ofproto/
+ * ofproto.ts) with the configuration, as OVS's vswitchd/bridge.c does: bridges created and
+ * deleted, bridge settings (fail_mode, other_config datapath-id, hwaddr, mac-aging-time,
+ * mac-table-size, forward-bpdu), ports added, re-added when their type, options or
+ * ofport_request change, VLAN settings updated in place, and the results (ofport,
+ * mac_in_use, admin/link state, error, datapath_id) reported back.
+ * Controllers are not connected here yet (the OpenFlow connection layer does that).
+ */
+import { Ofproto } from '../ofproto/ofproto.js';
+import type { Bridge } from '../ofproto/bridge.js';
+import { OFPP_LOCAL, type VlanMode } from '../ofproto/ofp-port.js';
+import { formatMac, parseMac } from '../packet/addr.js';
+import '../netdev/dummy.js';
+import '../netdev/af-packet.js';
+import '../netdev/internal.js';
+import '../netdev/tap.js';
+import '../netdev/stream.js';
+import '../netdev/dgram.js';
+import '../netdev/pcap.js';
+import type { BridgeConfig, PortConfig, VswitchConfig } from './config-view.js';
+import type { BridgeHost, BridgeHostFactory, DaemonServices, InterfaceStatus, StatusReport } from './bridge-host.js';
+import type { VlogModule } from './vlog.js';
+
+/**
+ * OVS --enable-dummy: `system` makes system devices dummies, `override` makes every type
+ * except internal and patch a dummy (what OVS's own test suite runs with).
+ */
+export type DummyMode = 'system' | 'override' | null;
+
+export interface OfprotoHostOptions {
+  dummy?: DummyMode;
+}
+
+function datapathType(type: string): string {
+  return type === '' ? 'netdev' : type;
+}
+
+function vlanMode(p: PortConfig, log: VlogModule): VlanMode | null {
+  if (p.vlanMode === 'dot1q-tunnel') {
+    log.warn(`port ${p.name}: vlan_mode dot1q-tunnel is not supported, using the default`);
+    return null;
+  }
+  return p.vlanMode ?? null;
+}
+
+export class OfprotoHost implements BridgeHost {
+  readonly ofproto = new Ofproto();
+  private readonly keys = new Map<string, string>();
+  private readonly log: VlogModule;
+  private readonly dummy: DummyMode;
+
+  constructor(
+    readonly services: DaemonServices,
+    opts: OfprotoHostOptions = {},
+  ) {
+    this.dummy = opts.dummy ?? null;
+    this.log = services.vlog.module('bridge');
+    this.ofproto.start();
+  }
+
+  applyConfig(config: VswitchConfig): StatusReport {
+    const sw = this.ofproto;
+    const log = this.log;
+    sw.setFlowLimit(config.flowLimit);
+    sw.setMaxIdle(config.maxIdle);
+    const wanted = new Map(config.bridges.map((b) => [b.name, b]));
+    const wantedPorts = new Map<string, { b: BridgeConfig; p: PortConfig }>();
+    for (const b of config.bridges) for (const p of b.ports) if (p.name !== b.name) wantedPorts.set(p.interfaces[0].name, { b, p });
+
+    // Deletions first, so a port or bridge can move or be recreated in the same change.
+    for (const br of sw.bridges()) {
+      const want = wanted.get(br.name);
+      if (!want || datapathType(want.datapathType) !== br.datapathType) {
+        this.deleteBridge(br);
+        continue;
+      }
+      for (const port of [...br.portsList]) {
+        if (port.ofPort === OFPP_LOCAL) continue;
+        const w = wantedPorts.get(port.name);
+        if (!w || this.portKey(w.b, w.p) !== this.keys.get(port.name)) this.deletePort(br, port.name);
+      }
+    }
+
+    const interfaces: Record<string, InterfaceStatus> = {};
+    const bridges: StatusReport['bridges'] = {};
+    for (const b of config.bridges) {
+      let br = sw.bridge(b.name);
+      if (!br) {
+        try {
+          br = sw.addBridge(b.name, { datapathType: datapathType(b.datapathType) });
+          log.info(`bridge ${b.name}: added`);
+          log.info(`bridge ${b.name}: using datapath ID ${br.datapathId.toString(16).padStart(16, '0')}`);
+        } catch (e) {
+          log.err(`bridge ${b.name}: ${(e as Error).message}`);
+          for (const p of b.ports) for (const i of p.interfaces) interfaces[i.name] = { ofport: -1, error: (e as Error).message };
+          continue;
+        }
+      }
+      this.configureBridge(br, b);
+      bridges[b.name] = { datapathId: br.datapathId.toString(16).padStart(16, '0') };
+      for (const p of b.ports) {
+        if (p.name === b.name) continue;
+        const [iface, ...extra] = p.interfaces;
+        for (const x of extra) interfaces[x.name] = { ofport: -1, error: `port ${p.name}: bonds are not supported` };
+        const existing = br.portByName(iface.name);
+        const vlan = { vlanMode: vlanMode(p, log), tag: p.tag ?? null, trunks: p.trunks.length ? p.trunks : null };
+        if (existing) {
+          if (existing.vlanMode !== vlan.vlanMode || existing.tag !== vlan.tag || JSON.stringify(existing.trunks) !== JSON.stringify(vlan.trunks)) {
+            br.setPortVlan(iface.name, vlan);
+          }
+          continue;
+        }
+        try {
+          const port = br.addPort({
+            name: iface.name,
+            type: this.netdevType(iface.type),
+            options: iface.options,
+            ...(iface.ofportRequest !== undefined ? { ofportRequest: iface.ofportRequest } : {}),
+            ...vlan,
+          });
+          this.keys.set(iface.name, this.portKey(b, p));
+          log.info(`bridge ${b.name}: added interface ${iface.name} on port ${port.ofPort}`);
+        } catch (e) {
+          const msg = (e as Error).message;
+          log.warn(`bridge ${b.name}: could not add interface ${iface.name}: ${msg}`);
+          interfaces[iface.name] = { ofport: -1, macInUse: null, adminState: null, linkState: null, error: msg };
+        }
+      }
+      for (const port of br.portsList) {
+        interfaces[port.name] = {
+          ofport: port.ofPort,
+          macInUse: formatMac(port.mac),
+          adminState: port.adminDown ? 'down' : 'up',
+          linkState: port.linkDown ? 'down' : 'up',
+          error: null,
+        };
+      }
+    }
+    return { interfaces, bridges };
+  }
+
+  /** The netdev type for an Interface type ("" is a system device, as in OVS). */
+  private netdevType(type: string): string {
+    const t = type === '' ? 'system' : type;
+    if (this.dummy === 'override' && t !== 'internal' && t !== 'patch') return 'dummy';
+    if (this.dummy === 'system' && t === 'system') return 'dummy';
+    return t;
+  }
+
+  /** What a port was created with; a change means delete and add again. */
+  private portKey(b: BridgeConfig, p: PortConfig): string {
+    const i = p.interfaces[0];
+    return JSON.stringify([b.name, this.netdevType(i.type), i.options, i.ofportRequest ?? null]);
+  }
+
+  private configureBridge(br: Bridge, b: BridgeConfig): void {
+    br.setFailMode(b.failMode ?? 'standalone');
+    br.setMacAging(b.tuning.macAgingTime);
+    br.setMacTableSize(b.tuning.macTableSize);
+    br.setForwardBpdu(b.otherConfig['forward-bpdu'] === 'true');
+    const hw = b.tuning.hwaddr !== undefined ? parseMac(b.tuning.hwaddr) : null;
+    if (hw !== null && hw !== br.hwaddr) br.setHwaddr(hw);
+    const dpid = b.tuning.datapathId !== undefined ? BigInt(`0x${b.tuning.datapathId}`) : BigInt(br.hwaddr);
+    if (dpid !== br.datapathId) {
+      br.setDatapathId(dpid);
+      this.log.info(`bridge ${b.name}: using datapath ID ${dpid.toString(16).padStart(16, '0')}`);
+    }
+  }
+
+  private deletePort(br: Bridge, name: string): void {
+    const netdev = br.portByName(name)?.netdev ?? null;
+    const ofPort = br.portByName(name)?.ofPort;
+    br.delPort(name);
+    this.keys.delete(name);
+    try {
+      netdev?.close();
+    } catch {
+      // already closed
+    }
+    this.log.info(`bridge ${br.name}: deleted interface ${name} on port ${ofPort}`);
+  }
+
+  private deleteBridge(br: Bridge): void {
+    for (const p of [...br.portsList]) if (p.ofPort !== OFPP_LOCAL) this.deletePort(br, p.name);
+    this.ofproto.delBridge(br.name);
+    this.log.info(`bridge ${br.name}: deleted`);
+  }
+
+  close(): void {
+    this.ofproto.stop();
+    for (const br of this.ofproto.bridges()) this.deleteBridge(br);
+  }
+}
+
+/** The factory the daemon takes. */
+export function ofprotoHostFactory(opts: OfprotoHostOptions = {}): BridgeHostFactory {
+  return (services) => new OfprotoHost(services, opts);
+}
