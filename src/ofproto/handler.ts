@@ -145,6 +145,8 @@ export class Handler {
     const lookups: TableLookup[] = [];
     const revalSeq = backer.revalSeq;
     const res = this.translate(bridge, u, now, lookups);
+    // A MAC learned or moved by this translation invalidates flows translated before it.
+    bridge.checkMacVersion();
     // The upcalled packet counts for the rules it went through (OVS resubmit_stats).
     pushStats(res.rules, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
 
