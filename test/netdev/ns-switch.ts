@@ -61,7 +61,8 @@ async function main(cfg: NsSwitchConfig): Promise<void> {
     k[layout.W_TUN_ID + 1] = cfg.setTunnel.tunId;
     k[layout.W_TUN_DST] = addr.parseIpv4(cfg.setTunnel.dst)!;
     k[layout.W_TUN_MISC] = ((cfg.setTunnel.ttl ?? 64) << 16) | layout.TUN_FLAG_KEY;
-    for (let w = layout.W_TUN_ID; w <= layout.W_TUN_GBP; w++) m[w] = 0xffffffff;
+    for (let w = layout.W_TUN_ID; w < layout.W_TUN_GBP; w++) m[w] = 0xffffffff;
+    m[layout.W_TUN_GBP] = 0xffffff00; // gbp id and flags
     before.set(cfg.setTunnel.port, [{ type: actions.DpActionType.SET, attr: actions.SetAttr.TUNNEL, key: k, mask: m }]);
   }
   const tunnelKeys: string[] = [];
@@ -159,6 +160,7 @@ export class NsSwitchProc {
   async stats(): Promise<NsSwitchStats> {
     this.child.stdin.write('stats\n');
     const l = await this.next(5000);
+    if (!l.startsWith('{')) throw new Error(`ns-switch: ${l}`);
     return JSON.parse(l) as NsSwitchStats;
   }
 
