@@ -318,3 +318,29 @@ test('the installed binary: exit statuses and one-line errors, daemon not runnin
   const env = await runBin('tsovs-vsctl', ['list-br'], { ...process.env, TSOVS_RUNDIR: daemon.rundir });
   assert.equal(env.code, 0);
 });
+
+test('--timeout: a daemon that never answers', async () => {
+  const { createServer } = await import('node:net');
+  const sock = `${tmpRundir()}/mute.ctl`;
+  const server = createServer(() => undefined);
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    const r = { out: '', err: '' };
+    const t0 = Date.now();
+    const code = await vsctlMain([`--db=unix:${sock}`, '--timeout=1', 'list-br'], { out: (s) => (r.out += s), err: (s) => (r.err += s) });
+    assert.equal(code, 1);
+    assert.equal(r.err, 'tsovs-vsctl: timeout expired\n');
+    assert.ok(Date.now() - t0 >= 900);
+  } finally {
+    server.close();
+  }
+});
+
+test('concurrent clients: each transaction commits once, conflicts are retried', async () => {
+  await reset();
+  const names = Array.from({ length: 8 }, (_, i) => `cbr${i}`);
+  const results = await Promise.all(names.map((n) => vs('add-br', n, '--', 'add-port', n, `${n}p`)));
+  assert.deepEqual(results.map((r) => r.code), names.map(() => 0));
+  assert.equal(await ok('list-br'), names.map((n) => `${n}\n`).join(''));
+  for (const n of names) assert.equal(await ok('list-ports', n), `${n}p\n`);
+});
