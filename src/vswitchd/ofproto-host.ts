@@ -10,6 +10,8 @@
 import { Ofproto } from '../ofproto/ofproto.js';
 import type { Bridge } from '../ofproto/bridge.js';
 import { OFPP_LOCAL, type VlanMode } from '../ofproto/ofp-port.js';
+import { OFPPR_MODIFY } from '../ofproto/ofproto-events.js';
+import type { BridgePort } from '../ofproto/bridge-port.js';
 import { formatMac, parseMac } from '../packet/addr.js';
 import '../netdev/dummy.js';
 import '../netdev/af-packet.js';
@@ -44,11 +46,23 @@ function vlanMode(p: PortConfig, log: VlogModule): VlanMode | null {
   return p.vlanMode ?? null;
 }
 
+function portStatus(port: BridgePort): InterfaceStatus {
+  return {
+    ofport: port.ofPort,
+    macInUse: formatMac(port.mac),
+    adminState: port.adminDown ? 'down' : 'up',
+    linkState: port.linkDown ? 'down' : 'up',
+    error: null,
+  };
+}
+
 export class OfprotoHost implements BridgeHost {
   readonly ofproto = new Ofproto();
   private readonly keys = new Map<string, string>();
   private readonly log: VlogModule;
   private readonly dummy: DummyMode;
+  private readonly changedPorts = new Set<string>();
+  private reportScheduled = false;
 
   constructor(
     readonly services: DaemonServices,
@@ -89,6 +103,7 @@ export class OfprotoHost implements BridgeHost {
       if (!br) {
         try {
           br = sw.addBridge(b.name, { datapathType: datapathType(b.datapathType) });
+          this.watch(br);
           log.info(`bridge ${b.name}: added`);
           log.info(`bridge ${b.name}: using datapath ID ${br.datapathId.toString(16).padStart(16, '0')}`);
         } catch (e) {
@@ -127,17 +142,29 @@ export class OfprotoHost implements BridgeHost {
           interfaces[iface.name] = { ofport: -1, macInUse: null, adminState: null, linkState: null, error: msg };
         }
       }
-      for (const port of br.portsList) {
-        interfaces[port.name] = {
-          ofport: port.ofPort,
-          macInUse: formatMac(port.mac),
-          adminState: port.adminDown ? 'down' : 'up',
-          linkState: port.linkDown ? 'down' : 'up',
-          error: null,
-        };
-      }
+      for (const port of br.portsList) interfaces[port.name] = portStatus(port);
     }
     return { interfaces, bridges };
+  }
+
+  /** Reports link and admin state changes (port-status MODIFY) as they happen, batched. */
+  private watch(br: Bridge): void {
+    br.events.on('port-status', (ev) => {
+      if (ev.reason !== OFPPR_MODIFY) return;
+      this.changedPorts.add(ev.name);
+      if (this.reportScheduled) return;
+      this.reportScheduled = true;
+      setImmediate(() => {
+        this.reportScheduled = false;
+        const interfaces: Record<string, InterfaceStatus> = {};
+        for (const name of this.changedPorts) {
+          const p = this.ofproto.bridges().map((b) => b.portByName(name)).find((x) => x);
+          if (p) interfaces[name] = portStatus(p);
+        }
+        this.changedPorts.clear();
+        void this.services.reportStatus({ interfaces });
+      });
+    });
   }
 
   /** The netdev type for an Interface type ("" is a system device, as in OVS). */

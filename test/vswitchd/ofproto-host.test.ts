@@ -107,6 +107,14 @@ test('fail_mode: standalone has the NORMAL rule, secure has none; frames flood b
     assert.equal(p2.takeSent().length, 0);
     await vs(d, 'del-fail-mode', 'br0');
     assert.equal(rules(), 1);
+
+    // Link state changes reach the Interface table without a configuration change.
+    p2.setUp(false);
+    host().ofproto.run();
+    for (let i = 0; i < 50 && (await vs(d, 'get', 'Interface', 'p2', 'link_state')).out !== 'down\n'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal((await vs(d, 'get', 'Interface', 'p2', 'link_state', 'admin_state')).out, 'down\nup\n');
   } finally {
     await d.stop();
   }
