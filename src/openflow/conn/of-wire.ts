@@ -1,12 +1,13 @@
 /*
  * What the connection layer needs from the OpenFlow wire format: the 8-byte header, stream
- * framing, hello with version bitmaps (OVS ofputil_encode_hello / ofputil_decode_hello
+ * framing (the codec's OfFramer), hello with version bitmaps (OVS ofputil_encode_hello / ofputil_decode_hello
  * semantics), echo, and error replies that carry the first 64 bytes of the offending
  * request (OVS ofperr_encode_reply). Message bodies are the codec's business
  * (src/openflow/codec); this file only adapts to it.
  */
-import { encodeEcho, encodeError, encodeHello } from '../codec/msg-basic.js';
-import { OfType } from '../codec/messages.js';
+import { encodeErrorReply as codecErrorReply, encodeHelloError, encodeMessage, OfType } from '../codec/index.js';
+
+export { OfFramer, isFramerError } from '../codec/index.js';
 
 export const OFP_HEADER_LEN = 8;
 export const OFPT_HELLO = 0;
@@ -34,51 +35,6 @@ export function headerXid(b: Uint8Array): number {
   return ((b[4]! << 24) | (b[5]! << 16) | (b[6]! << 8) | b[7]!) >>> 0;
 }
 
-/**
- * Splits a byte stream into OpenFlow messages. push() adds bytes; next() returns the next
- * whole message (a copy-free view when it lies in one chunk), null when more bytes are
- * needed, or 'bad' when the header's length is below 8 (OVS: "received too-short
- * ofp_header", the connection must be dropped).
- */
-export class Framer {
-  private buf: Uint8Array = new Uint8Array(0);
-  private start = 0;
-  private end = 0;
-
-  push(chunk: Uint8Array): void {
-    if (this.start === this.end) {
-      this.buf = chunk;
-      this.start = 0;
-      this.end = chunk.length;
-      return;
-    }
-    const have = this.end - this.start;
-    const next = new Uint8Array(have + chunk.length);
-    next.set(this.buf.subarray(this.start, this.end), 0);
-    next.set(chunk, have);
-    this.buf = next;
-    this.start = 0;
-    this.end = next.length;
-  }
-
-  next(): Uint8Array | null | 'bad' {
-    const have = this.end - this.start;
-    if (have < OFP_HEADER_LEN) return null;
-    const b = this.buf;
-    const len = (b[this.start + 2]! << 8) | b[this.start + 3]!;
-    if (len < OFP_HEADER_LEN) return 'bad';
-    if (have < len) return null;
-    const msg = b.subarray(this.start, this.start + len);
-    this.start += len;
-    return msg;
-  }
-
-  /** Bytes held waiting for the rest of a message. */
-  get pending(): number {
-    return this.end - this.start;
-  }
-}
-
 // --- version bitmaps ------------------------------------------------------------------------
 
 /** Bitmap with every version from 1 to `v` (OVS version_bitmap_from_version). */
@@ -100,7 +56,7 @@ export function bitmapVersions(bitmap: number): number[] {
 export function encodeHelloMsg(allowed: number, xid: number): Uint8Array {
   const top = highestVersion(allowed);
   const contiguous = allowed === bitmapUpTo(top);
-  return encodeHello({ type: OfType.HELLO, xid, versions: contiguous ? null : bitmapVersions(allowed) }, top);
+  return encodeMessage({ type: OfType.HELLO, xid, versions: contiguous ? null : bitmapVersions(allowed) }, top);
 }
 
 /**
@@ -145,30 +101,22 @@ export function bitmapToString(bitmap: number): string {
 
 // --- error, echo ------------------------------------------------------------------------------
 
-/** An error reply to `request` (xid and version from it unless `version` is given): OVS ofperr_encode_reply. */
-export function encodeErrorReply(error: string, request: Uint8Array, version?: number): Uint8Array {
-  const h = request.length >= OFP_HEADER_LEN ? parseHeader(request) : { version: version ?? 1, xid: 0 };
-  const data = request.subarray(0, Math.min(request.length, 64));
-  return encodeError(
-    { type: OfType.ERROR, xid: h.xid, error, vendor: 0, errType: 0, errCode: 0, data },
-    version ?? h.version,
-  );
+/** An error reply to `request`, with its xid and version and the request as data (OVS ofperr_encode_reply). */
+export function encodeErrorReply(error: string, request: Uint8Array): Uint8Array {
+  return codecErrorReply(error, request);
 }
 
 /** OFPHFC_INCOMPATIBLE with an explanatory text (OVS ofperr_encode_hello). */
 export function encodeHelloFailed(text: string, version: number): Uint8Array {
-  return encodeError(
-    { type: OfType.ERROR, xid: 0, error: 'OFPHFC_INCOMPATIBLE', vendor: 0, errType: 0, errCode: 0, data: new TextEncoder().encode(text) },
-    version,
-  );
+  return encodeHelloError('OFPHFC_INCOMPATIBLE', version, text);
 }
 
 export function encodeEchoRequest(version: number, xid: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return encodeEcho({ type: OfType.ECHO_REQUEST, xid, data }, version);
+  return encodeMessage({ type: OfType.ECHO_REQUEST, xid, data }, version);
 }
 
 /** The echo reply to `request` (same xid, version and payload). */
 export function encodeEchoReply(request: Uint8Array): Uint8Array {
   const h = parseHeader(request);
-  return encodeEcho({ type: OfType.ECHO_REPLY, xid: h.xid, data: request.subarray(OFP_HEADER_LEN, h.length) }, h.version);
+  return encodeMessage({ type: OfType.ECHO_REPLY, xid: h.xid, data: request.slice(OFP_HEADER_LEN, h.length) }, h.version);
 }

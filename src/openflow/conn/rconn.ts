@@ -37,6 +37,8 @@ export interface RconnHandlers {
   connected(rc: Rconn): void;
   message(rc: Rconn, msg: Uint8Array): void;
   disconnected(rc: Rconn, error: string | null): void;
+  /** An unreliable connection is gone for good (also after a failed handshake). */
+  dead?(rc: Rconn): void;
 }
 
 /** Header types that do not show the controller accepted us (OVS is_admitted_msg). */
@@ -208,6 +210,7 @@ export class Rconn {
       this.transition('DISCONNECTED');
     }
     if (wasConnected) this.handlers?.disconnected(this, error);
+    if (!this.reliable) this.handlers?.dead?.(this);
   }
 
   /** Milliseconds from state entry until the state times out (OVS timeout_<STATE>). */

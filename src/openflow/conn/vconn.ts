@@ -14,7 +14,8 @@ import {
   encodeErrorReply,
   encodeHelloFailed,
   encodeHelloMsg,
-  Framer,
+  isFramerError,
+  OfFramer,
   highestVersion,
   OFPT_ECHO_REPLY,
   OFPT_ECHO_REQUEST,
@@ -53,7 +54,7 @@ export class Vconn {
   peerVersions = 0;
   /** Why the connection closed (null: orderly). */
   error: string | null = null;
-  private readonly framer = new Framer();
+  private readonly framer = new OfFramer();
   private handlers: VconnHandlers | null = null;
   private paused = false;
   private helloXid = 0;
@@ -131,8 +132,8 @@ export class Vconn {
       if (this.isClosed()) return;
       const m = this.framer.next();
       if (m === null) return;
-      if (m === 'bad') {
-        this.log.err(`${this.name}: received too-short ofp_header`);
+      if (isFramerError(m)) {
+        this.log.err(`${this.name}: ${m.detail}`);
         this.close('EPROTO');
         return;
       }

@@ -1,0 +1,483 @@
+/*
+ * OpenFlow requests -> the switch (OVS ofproto.c handle_openflow and its handle_* callees).
+ * Every message of a connection is handled to completion before the next one, so a barrier
+ * reply follows everything before it. A request that fails gets the error reply OVS sends
+ * (type/code by name, the request as data); secondary (slave) controllers may not change
+ * state (OFPBRC_IS_SECONDARY). Replies to multipart requests are split as needed by the
+ * codec. Bundles commit atomically: a failure rolls every change back and drops the
+ * asynchronous messages they caused.
+ */
+import { OFPP_TABLE } from '../flow/ofp-port.js';
+import { OfpactType } from '../ofproto/ofp-actions.js';
+import {
+  decodeMessage,
+  isDecodeError,
+  OfType,
+  OFPBCT_CLOSE_REQUEST,
+  OFPBCT_COMMIT_REQUEST,
+  OFPBCT_DISCARD_REQUEST,
+  OFPBCT_OPEN_REQUEST,
+  OFPBF_ATOMIC,
+  OFPCR12_ROLE_EQUAL,
+  OFPCR12_ROLE_MASTER,
+  OFPCR12_ROLE_NOCHANGE,
+  OFPCR12_ROLE_SLAVE,
+  type BundleAddMsg,
+  type BundleControlMsg,
+  type FlowModMsg,
+  type FlowMonitorRequestMsg,
+  type GroupModMsg,
+  type MeterModMsg,
+  type OfMessage,
+  type PacketOutMsg,
+  type PortModMsg,
+  type RoleMsg,
+  type SwitchConfigMsg,
+} from './codec/index.js';
+import { applySetAsync, asyncToProps, finishAsync, cloneAsyncCfg } from './conn/async-config.js';
+import { bundleAdd, bundleClose, bundleDiscard, bundleOpen, type Bundle } from './conn/bundles.js';
+import { flowModFromMsg, groupModFromMsg, meterModFromMsg } from './conn/convert.js';
+import { fullUpdate, looseMatch, NXFMF_ACTIONS, NXFMF_INITIAL, NXFME_ADDED } from './conn/flow-monitor.js';
+import { DEFAULT_MISS_SEND_LEN, type OfConn } from './conn/ofconn.js';
+import {
+  aggregateReply,
+  criteriaFromRequest,
+  descReply,
+  flowStatsReply,
+  groupDescReply,
+  groupFeaturesReply,
+  groupStatsReply,
+  meterFeaturesReply,
+  meterStatsReply,
+  portDescReply,
+  portStatsReply,
+  queueStatsReply,
+  tableFeaturesReply,
+  tableStatsReply,
+} from './conn/ofp-stats.js';
+import { encodeEchoReply } from './conn/of-wire.js';
+import { NO_BUFFER, PKTBUF_CNT } from './conn/pktbuf.js';
+import type { ConnMgr } from './connmgr.js';
+import type { PacketOutRequest } from './switch-api.js';
+
+type Err = string | null;
+
+const U64_MAX = 0xffffffffffffffffn;
+const OFPRFR_GROUP_MOD = 0;
+const OFPRFR_METER_MOD = 1;
+/** OFPC_FRAG_* <-> ofproto's frag handling. */
+const FRAG_MODES = ['normal', 'drop', 'reassemble', 'nx-match'] as const;
+
+/** Handles one message received on `c` (OVS handle_openflow). */
+export function handleOpenflow(mgr: ConnMgr, c: OfConn, raw: Uint8Array): void {
+  const msg = decodeMessage(raw, { version: c.version, flowModTableId: c.tid });
+  if (isDecodeError(msg)) {
+    c.sendError(msg.error, raw);
+    return;
+  }
+  let err: Err;
+  try {
+    err = handle(mgr, c, msg, raw);
+  } catch (e) {
+    // A bug must not take the switch down: report it and answer as OVS would for an unknown failure.
+    mgr.log.err(`${c.name}: internal error handling message type ${msg.type}: ${(e as Error).stack ?? e}`);
+    err = 'OFPBRC_EPERM';
+  } finally {
+    mgr.requester = null;
+    mgr.portModSource = null;
+  }
+  if (err !== null) c.sendError(err, raw);
+}
+
+/** OVS reject_secondary_controller. */
+function rejectSecondary(c: OfConn): Err {
+  return c.type === 'primary' && c.role === OFPCR12_ROLE_SLAVE ? 'OFPBRC_IS_SECONDARY' : null;
+}
+
+function handle(mgr: ConnMgr, c: OfConn, m: OfMessage, raw: Uint8Array): Err {
+  const sw = mgr.sw;
+  switch (m.type) {
+    case OfType.ECHO_REQUEST:
+      c.sendBytes(encodeEchoReply(raw));
+      return null;
+    case OfType.ECHO_REPLY:
+    case OfType.FLOW_AGE:
+      return null;
+    case OfType.FEATURES_REQUEST:
+      return features(mgr, c, m.xid);
+    case OfType.GET_CONFIG_REQUEST: {
+      const frag = FRAG_MODES.indexOf(sw.fragHandling as (typeof FRAG_MODES)[number]);
+      const reply: SwitchConfigMsg = { type: OfType.GET_CONFIG_REPLY, xid: m.xid, flags: frag < 0 ? 0 : frag, missSendLen: c.missSendLen };
+      c.send(reply);
+      return null;
+    }
+    case OfType.SET_CONFIG:
+      return setConfig(mgr, c, m);
+    case OfType.PACKET_OUT:
+      return rejectSecondary(c) ?? packetOut(mgr, c, m);
+    case OfType.FLOW_MOD:
+      return rejectSecondary(c) ?? flowMod(mgr, c, m, true);
+    case OfType.GROUP_MOD:
+      return rejectSecondary(c) ?? groupMod(mgr, c, m, raw);
+    case OfType.METER_MOD:
+      return rejectSecondary(c) ?? meterMod(mgr, c, m, raw);
+    case OfType.PORT_MOD:
+      return rejectSecondary(c) ?? portMod(mgr, c, m);
+    case OfType.TABLE_MOD: {
+      const e = rejectSecondary(c);
+      if (e) return e;
+      if (m.tableId !== 0xff && m.tableId >= sw.nVisibleTables) return 'OFPTMFC_BAD_TABLE';
+      const r = sw.tableMod(m.tableId, 'default');
+      return r.ok ? null : r.error.code;
+    }
+    case OfType.BARRIER_REQUEST:
+      c.send({ type: OfType.BARRIER_REPLY, xid: m.xid });
+      return null;
+    case OfType.ROLE_REQUEST:
+      return role(mgr, c, m);
+    case OfType.GET_ASYNC_REQUEST:
+      c.send({ type: OfType.GET_ASYNC_REPLY, xid: m.xid, nx: false, props: asyncToProps(c.asyncConfig(), c.version) });
+      return null;
+    case OfType.SET_ASYNC_CONFIG: {
+      const r = applySetAsync(c.asyncConfig(), m.props, c.version, m.nx || c.version < 5);
+      if (!r.ok) return r.error;
+      c.asyncCfg = r.cfg;
+      if (c.type === 'service' && !c.missSendLen) c.missSendLen = DEFAULT_MISS_SEND_LEN;
+      return null;
+    }
+    case OfType.SET_FLOW_FORMAT:
+      if (m.format !== 0 && m.format !== 2) return 'OFPBRC_EPERM';
+      if (c.version === 1) c.nxm = m.format === 2;
+      return null;
+    case OfType.FLOW_MOD_TABLE_ID:
+      c.tid = m.enable;
+      return null;
+    case OfType.SET_PACKET_IN_FORMAT:
+      if (m.format < 0 || m.format > 2) return 'OFPBRC_EPERM';
+      c.packetInFormat = m.format;
+      return null;
+    case OfType.SET_CONTROLLER_ID:
+      c.controllerId = m.controllerId;
+      mgr.updateWantMiss(c);
+      return null;
+    case OfType.CT_FLUSH_ZONE:
+      return null;
+    case OfType.FLOW_MONITOR_CANCEL:
+      return c.monitors.delete(m.id) ? null : 'OFPMOFC_UNKNOWN_MONITOR';
+    case OfType.QUEUE_GET_CONFIG_REQUEST:
+      if (m.portNo !== 0xffff && sw.portDesc(m.portNo) === undefined) return 'OFPQOFC_BAD_PORT';
+      c.send({ type: OfType.QUEUE_GET_CONFIG_REPLY, xid: m.xid, portNo: m.portNo, queues: [] });
+      return null;
+
+    // --- statistics -------------------------------------------------------------------
+    case OfType.DESC_STATS_REQUEST:
+      c.send(descReply(m.xid, mgr.desc));
+      return null;
+    case OfType.FLOW_STATS_REQUEST:
+      return sendStats(c, flowStatsReply(sw, m));
+    case OfType.AGGREGATE_STATS_REQUEST:
+      return sendStats(c, aggregateReply(sw, m));
+    case OfType.TABLE_STATS_REQUEST:
+      c.send(tableStatsReply(sw, m.xid));
+      return null;
+    case OfType.TABLE_FEATURES_STATS_REQUEST:
+      if (m.tables.length > 0) return 'OFPTFFC_EPERM';
+      c.send(tableFeaturesReply(sw, m.xid));
+      return null;
+    case OfType.PORT_STATS_REQUEST:
+      c.send(portStatsReply(sw, m));
+      return null;
+    case OfType.PORT_DESC_STATS_REQUEST:
+      c.send(portDescReply(sw, m));
+      return null;
+    case OfType.QUEUE_STATS_REQUEST:
+      return sendStats(c, queueStatsReply(sw, m));
+    case OfType.GROUP_STATS_REQUEST:
+      c.send(groupStatsReply(sw, m));
+      return null;
+    case OfType.GROUP_DESC_STATS_REQUEST:
+      c.send(groupDescReply(sw, m));
+      return null;
+    case OfType.GROUP_FEATURES_STATS_REQUEST:
+      c.send(groupFeaturesReply(m.xid));
+      return null;
+    case OfType.METER_STATS_REQUEST:
+    case OfType.METER_CONFIG_STATS_REQUEST:
+      return sendStats(c, meterStatsReply(sw, m));
+    case OfType.METER_FEATURES_STATS_REQUEST:
+      c.send(meterFeaturesReply(m.xid));
+      return null;
+    case OfType.FLOW_MONITOR_STATS_REQUEST:
+      return flowMonitor(mgr, c, m);
+
+    // --- bundles ------------------------------------------------------------------------
+    case OfType.BUNDLE_CONTROL:
+      return rejectSecondary(c) ?? bundleControl(mgr, c, m, raw);
+    case OfType.BUNDLE_ADD_MESSAGE:
+      return rejectSecondary(c) ?? addToBundle(mgr, c, m, raw);
+
+    default:
+      // Replies and asynchronous messages make no sense sent to a switch.
+      return 'OFPBRC_BAD_TYPE';
+  }
+}
+
+function sendStats(c: OfConn, r: { ok: true; msg: OfMessage } | { ok: false; error: string }): Err {
+  if (!r.ok) return r.error;
+  c.send(r.msg);
+  return null;
+}
+
+// --- switch features and configuration ------------------------------------------------------
+
+/** OFPC_* capabilities per version: flow, table, port, queue stats (+ ARP_MATCH_IP in 1.0, group stats in 1.1+). */
+function capabilities(version: number): number {
+  const common = 0x1 | 0x2 | 0x4 | 0x40;
+  return version === 1 ? common | 0x80 : common | 0x8;
+}
+
+function features(mgr: ConnMgr, c: OfConn, xid: number): Err {
+  const v = c.version;
+  c.send({
+    type: OfType.FEATURES_REPLY,
+    xid,
+    datapathId: mgr.sw.datapathId,
+    nBuffers: PKTBUF_CNT,
+    nTables: mgr.sw.nVisibleTables,
+    auxiliaryId: 0,
+    capabilities: capabilities(v),
+    // OF1.0 supported actions: output .. enqueue (OFPAT10 0-11).
+    actions: v === 1 ? 0xfff : 0,
+    ports: v === 1 ? mgr.sw.portDescs() : [],
+  });
+  return null;
+}
+
+/** OVS handle_set_config. */
+function setConfig(mgr: ConnMgr, c: OfConn, m: SwitchConfigMsg): Err {
+  if (c.type !== 'primary' || c.role !== OFPCR12_ROLE_SLAVE) {
+    const mode = FRAG_MODES[m.flags & 3]!;
+    if (mode === 'reassemble') mgr.log.warn(`${mgr.name}: unsupported fragment handling mode reassemble`);
+    else mgr.sw.setFragHandling(mode);
+  }
+  // OFPC_INVALID_TTL_TO_CONTROLLER (1.1/1.2 only) is not representable in the versions tsovs speaks.
+  c.missSendLen = m.missSendLen;
+  return null;
+}
+
+// --- roles ------------------------------------------------------------------------------------
+
+/** OVS handle_role_request. */
+function role(mgr: ConnMgr, c: OfConn, m: RoleMsg): Err {
+  if (m.role !== OFPCR12_ROLE_NOCHANGE) {
+    const haveGen = !m.nx && (m.role === OFPCR12_ROLE_MASTER || m.role === OFPCR12_ROLE_SLAVE);
+    if (m.role !== OFPCR12_ROLE_EQUAL && haveGen && !mgr.setGenerationId(m.generationId)) return 'OFPRRFC_STALE';
+    mgr.setRole(c, m.role);
+  }
+  c.send({ type: OfType.ROLE_REPLY, xid: m.xid, nx: m.nx, role: c.role, generationId: mgr.generationId ?? U64_MAX });
+  return null;
+}
+
+// --- modifications ---------------------------------------------------------------------------
+
+/** Sends a buffered packet through the tables (OVS send_buffered_packet, output:TABLE). */
+function sendBuffered(mgr: ConnMgr, c: OfConn, bufferId: number): Err {
+  const b = c.pktbuf.retrieve(bufferId);
+  if (!b.ok) return b.error;
+  const r = mgr.sw.packetOut({ inPort: b.inPort, actions: [{ type: OfpactType.OUTPUT, port: OFPP_TABLE, maxLen: 0 }], packet: b.packet });
+  return r.ok ? null : r.error.code;
+}
+
+function flowMod(mgr: ConnMgr, c: OfConn, m: FlowModMsg, useBuffer: boolean): Err {
+  mgr.requester = { ofconn: c, xid: m.xid };
+  const r = mgr.sw.flowMod(flowModFromMsg(m));
+  if (!r.ok) return r.error.code;
+  if (useBuffer && m.bufferId !== NO_BUFFER) return sendBuffered(mgr, c, m.bufferId);
+  return null;
+}
+
+function groupMod(mgr: ConnMgr, c: OfConn, m: GroupModMsg, raw: Uint8Array): Err {
+  const gm = groupModFromMsg(m);
+  if (gm === null) return 'OFPGMFC_BAD_TYPE';
+  mgr.requester = { ofconn: c, xid: m.xid };
+  const r = mgr.sw.groupMod(gm);
+  if (!r.ok) return r.error.code;
+  mgr.sendRequestForward(c, raw, OFPRFR_GROUP_MOD);
+  return null;
+}
+
+function meterMod(mgr: ConnMgr, c: OfConn, m: MeterModMsg, raw: Uint8Array): Err {
+  mgr.requester = { ofconn: c, xid: m.xid };
+  const r = mgr.sw.meterMod(meterModFromMsg(m));
+  if (!r.ok) return r.error.code;
+  mgr.sendRequestForward(c, raw, OFPRFR_METER_MOD);
+  return null;
+}
+
+function portMod(mgr: ConnMgr, c: OfConn, m: PortModMsg): Err {
+  mgr.portModSource = c;
+  const r = mgr.sw.portMod(m.portNo, m.config, m.mask, m.hwAddr);
+  return r.ok ? null : r.error.code;
+}
+
+/** The switch request for a packet-out (its packet taken from a buffer if it names one). */
+function packetOutRequest(c: OfConn, m: PacketOutMsg): { ok: true; po: PacketOutRequest } | { ok: false; error: string } {
+  let packet = m.data;
+  if (m.bufferId !== NO_BUFFER) {
+    const b = c.pktbuf.retrieve(m.bufferId);
+    if (!b.ok) return { ok: false, error: b.error };
+    packet = b.packet;
+  }
+  // OF1.5 pipeline fields besides in_port.
+  let metadata: PacketOutRequest['metadata'] = null;
+  const mask = m.match.mask;
+  for (let i = 1; i < mask.length; i++) {
+    if (mask[i] !== 0) {
+      const k = m.match.key.slice();
+      const mk = mask.slice();
+      k[0] = 0;
+      mk[0] = 0;
+      metadata = { key: k, mask: mk };
+      break;
+    }
+  }
+  return { ok: true, po: { inPort: m.inPort, actions: m.actions, packet, metadata } };
+}
+
+function packetOut(mgr: ConnMgr, c: OfConn, m: PacketOutMsg): Err {
+  const r = packetOutRequest(c, m);
+  if (!r.ok) return r.error;
+  const x = mgr.sw.packetOut(r.po);
+  return x.ok ? null : x.error.code;
+}
+
+// --- flow monitors -------------------------------------------------------------------------
+
+/** OVS handle_flow_monitor_request: creates the monitors and replies with the initial rules. */
+function flowMonitor(mgr: ConnMgr, c: OfConn, m: FlowMonitorRequestMsg): Err {
+  for (const rq of m.requests) if (c.monitors.has(rq.id)) return 'OFPMOFC_MONITOR_EXISTS';
+  const updates = [];
+  const sw = mgr.sw;
+  for (const rq of m.requests) {
+    c.monitors.set(rq.id, rq);
+    if (!(rq.flags & NXFMF_INITIAL)) continue;
+    const r = sw.flows(
+      criteriaFromRequest({ ...m, type: OfType.FLOW_STATS_REQUEST, nx: true, tableId: rq.tableId, outPort: rq.outPort, outGroup: rq.outGroup, cookie: 0n, cookieMask: 0n, match: rq.match }),
+    );
+    if (!r.ok) continue;
+    const now = sw.now();
+    for (const rule of r.value) {
+      if (!looseMatch(rule.key, rule.mask, rq)) continue;
+      updates.push(fullUpdate(NXFME_ADDED, rule.snapshot(now), 0, rule.actions, (rq.flags & NXFMF_ACTIONS) !== 0));
+    }
+  }
+  c.send({ type: OfType.FLOW_MONITOR_STATS_REPLY, xid: m.xid, flags: 0, updates });
+  return null;
+}
+
+// --- bundles ------------------------------------------------------------------------------
+
+const BUNDLABLE = new Set<number>([OfType.FLOW_MOD, OfType.GROUP_MOD, OfType.PORT_MOD, OfType.PACKET_OUT, OfType.METER_MOD]);
+
+function addToBundle(mgr: ConnMgr, c: OfConn, m: BundleAddMsg, raw: Uint8Array): Err {
+  const inner = decodeMessage(m.message, { version: c.version, flowModTableId: c.tid });
+  if (isDecodeError(inner)) return inner.error;
+  if (!BUNDLABLE.has(inner.type)) return 'OFPBFC_MSG_UNSUP';
+  if (inner.xid !== m.xid) return 'OFPBFC_MSG_BAD_XID';
+  return bundleAdd(c.bundles, m.bundleId, m.flags, { raw, msg: inner }, mgr.clock.now());
+}
+
+function bundleControl(mgr: ConnMgr, c: OfConn, m: BundleControlMsg, raw: Uint8Array): Err {
+  const now = mgr.clock.now();
+  let err: Err;
+  switch (m.ctrlType) {
+    case OFPBCT_OPEN_REQUEST:
+      err = bundleOpen(c.bundles, m.bundleId, m.flags, raw, now);
+      break;
+    case OFPBCT_CLOSE_REQUEST:
+      err = bundleClose(c.bundles, m.bundleId, m.flags, now);
+      break;
+    case OFPBCT_COMMIT_REQUEST: {
+      const b = c.bundles.get(m.bundleId);
+      if (!b) return 'OFPBFC_BAD_ID';
+      err = b.flags !== m.flags ? 'OFPBFC_BAD_FLAGS' : commit(mgr, c, b);
+      c.bundles.delete(m.bundleId);
+      break;
+    }
+    case OFPBCT_DISCARD_REQUEST:
+      err = bundleDiscard(c.bundles, m.bundleId);
+      break;
+    default:
+      return 'OFPBFC_BAD_TYPE';
+  }
+  if (err !== null) return err;
+  c.send({ type: OfType.BUNDLE_CONTROL, xid: m.xid, bundleId: m.bundleId, ctrlType: m.ctrlType + 1, flags: 0 });
+  return null;
+}
+
+/**
+ * OVS do_bundle_commit: applies every entry; if one fails, its error goes back referring to
+ * the bundle-add that carried it, everything is rolled back, held asynchronous messages are
+ * dropped and the commit fails with OFPBFC_MSG_FAILED. Packet-outs run only after success.
+ */
+function commit(mgr: ConnMgr, c: OfConn, b: Bundle): Err {
+  const sw = mgr.sw;
+  const cp = sw.checkpoint();
+  const outs: PacketOutRequest[] = [];
+  let failed: { raw: Uint8Array; error: string } | null = null;
+  mgr.beginDefer();
+  try {
+    for (const e of b.entries) {
+      const m = e.msg;
+      let err: Err = null;
+      mgr.requester = { ofconn: c, xid: m.xid };
+      switch (m.type) {
+        case OfType.FLOW_MOD: {
+          const r = sw.flowMod(flowModFromMsg(m));
+          err = r.ok ? null : r.error.code;
+          break;
+        }
+        case OfType.GROUP_MOD: {
+          const gm = groupModFromMsg(m);
+          const r = gm === null ? null : sw.groupMod(gm);
+          err = r === null ? 'OFPGMFC_BAD_TYPE' : r.ok ? null : r.error.code;
+          break;
+        }
+        case OfType.METER_MOD: {
+          const r = sw.meterMod(meterModFromMsg(m));
+          err = r.ok ? null : r.error.code;
+          break;
+        }
+        case OfType.PORT_MOD:
+          // Port mods are not atomic (OVS): refused in an atomic bundle.
+          err = b.flags & OFPBF_ATOMIC ? 'OFPBFC_MSG_FAILED' : portMod(mgr, c, m);
+          break;
+        case OfType.PACKET_OUT: {
+          const r = packetOutRequest(c, m);
+          if (r.ok) outs.push(r.po);
+          else err = r.error;
+          break;
+        }
+        default:
+          err = 'OFPBFC_MSG_UNSUP';
+      }
+      if (err !== null) {
+        failed = { raw: e.raw, error: err };
+        break;
+      }
+    }
+  } finally {
+    if (failed !== null) sw.rollback(cp);
+    mgr.endDefer(failed === null);
+    mgr.requester = null;
+  }
+  if (failed !== null) {
+    c.sendError(failed.error, failed.raw);
+    return 'OFPBFC_MSG_FAILED';
+  }
+  for (const po of outs) sw.packetOut(po);
+  return null;
+}
+
+// Re-exported for tests that build async configs.
+export { cloneAsyncCfg, finishAsync };
