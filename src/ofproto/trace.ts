@@ -135,6 +135,8 @@ export function formatFlow(flow: Uint32Array, ports?: PortMap): string {
   drop(W_CT_LABEL, 4);
   for (let i = 0; i < N_REGS; i++) drop(W_REG0 + i);
   drop(W_METADATA, 2);
+  // With recirc_id matched OVS prints the packet type ("eth"), as for a megaflow.
+  if (flow[W_RECIRC_ID]) return formatMegaflow(flow, m, ports);
   const key = flow.slice();
   for (let i = 0; i < FLOW_WORDS; i++) key[i] = key[i]! & m[i]!;
   return formatMatch({ key, mask: m }, ports ? { ports } : {});

@@ -49,6 +49,10 @@ export interface XlateGroup<A> {
   readonly buckets: readonly XlateBucket<A>[];
   /** select groups: selection_method=hash fields (empty = OVS's default dp_hash / 5-tuple). */
   readonly selectionFields: readonly string[];
+  /** select groups: selection_method ('' = OVS default: dp_hash when it fits, else a slow-path hash). */
+  readonly selectionMethod?: '' | 'hash' | 'dp_hash';
+  /** selection_method_param: for dp_hash, the hash algorithm (high 32 bits) and basis (low 32 bits). */
+  readonly selectionMethodParam?: bigint;
 }
 
 export interface XlateBridge<A> {

@@ -94,7 +94,7 @@ export class OvsSandbox {
   addGroups(groups: string): void {
     const f = join(this.dir, 'groups.txt');
     writeFileSync(f, groups);
-    this.must('ovs-ofctl', ['-O', 'OpenFlow13', 'add-groups', 'br0', f]);
+    this.must('ovs-ofctl', ['-O', 'OpenFlow15', 'add-groups', 'br0', f]);
   }
 
   appctl(args: readonly string[]): string {

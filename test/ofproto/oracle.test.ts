@@ -246,30 +246,61 @@ table=2,priority=10,ip,actions=output:1
       'in_port=3,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,mpls,mpls_label=100,mpls_ttl=64,mpls_bos=1',
     ],
   },
+  {
+    name: 'select groups with dp_hash (weights 1:3:0), then the recirculated passes for every hash value',
+    of13: true,
+    groups: `group_id=7,type=select,bucket=weight:1,output:2,bucket=weight:3,output:3,bucket=weight:0,output:4
+group_id=8,type=select,selection_method=dp_hash,bucket=output:2,bucket=output:3,bucket=output:4
+`,
+    flows: `table=0,priority=10,in_port=1,actions=group:7,output:4
+table=0,priority=10,in_port=2,actions=mod_dl_dst:00:00:00:00:00:77,group:8
+`,
+    packets: [
+      // Real packets first: their datapath flows hold recirc ids 1 and 2 while the traces run.
+      '!netdev-dummy/receive p1 in_port(1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),udp(src=1000,dst=2000)',
+      '!netdev-dummy/receive p2 in_port(2),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),udp(src=1000,dst=2000)',
+      'in_port=1,udp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1000,udp_dst=2000',
+      ...Array.from({ length: 16 }, (_, h) => `recirc_id=1,dp_hash=${h + 1},in_port=1,udp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1000,udp_dst=2000`),
+      'in_port=2,udp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1000,udp_dst=2000',
+      ...Array.from({ length: 4 }, (_, h) => `recirc_id=2,dp_hash=${0x10000 + h * 7 + 1},in_port=2,udp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1000,udp_dst=2000`),
+    ],
+  },
 ];
 
 // --- tsovs side ------------------------------------------------------------------
 
-function parseGroups(text: string): Array<{ id: number; type: 'all' | 'select' | 'indirect' | 'ff'; buckets: XlateBucket<OfpAction>[] }> {
-  const out = [];
+interface ParsedGroup {
+  id: number;
+  type: 'all' | 'select' | 'indirect' | 'ff';
+  method: '' | 'hash' | 'dp_hash';
+  buckets: XlateBucket<OfpAction>[];
+}
+
+/** A small parser for the ovs-ofctl group syntax used here (watch_port, weight, selection_method). */
+function parseGroups(text: string): ParsedGroup[] {
+  const out: ParsedGroup[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     const [head, ...bs] = line.split(',bucket=');
     const id = Number(/group_id=(\d+)/.exec(head!)![1]);
-    const type = /type=(\w+)/.exec(head!)![1] as 'all' | 'select' | 'indirect' | 'ff';
+    const type = /type=(\w+)/.exec(head!)![1] as ParsedGroup['type'];
+    const method = (/selection_method=(\w+)/.exec(head!)?.[1] ?? '') as ParsedGroup['method'];
     const buckets = bs.map((b, i) => {
       let watchPort = 0xffff;
-      const m = /^watch_port:(\d+),(.*)$/.exec(b);
+      let weight = 1;
       let acts = b;
-      if (m) {
-        watchPort = Number(m[1]);
-        acts = m[2]!;
+      for (;;) {
+        const m = /^(watch_port|weight):(\d+),(.*)$/.exec(acts);
+        if (!m) break;
+        if (m[1] === 'weight') weight = Number(m[2]);
+        else watchPort = Number(m[2]);
+        acts = m[3]!;
       }
       const r = parseActions(acts);
       if (!r.ok) throw new Error(r.error);
-      return { bucketId: i, weight: 1, watchPort, watchGroup: 0xffffffff, actions: r.value };
+      return { bucketId: i, weight, watchPort, watchGroup: 0xffffffff, actions: r.value };
     });
-    out.push({ id, type, buckets });
+    out.push({ id, type, method, buckets });
   }
   return out;
 }
@@ -279,7 +310,9 @@ function tsBridge(c: Case): FakeBridge {
   for (const [i, p] of Object.entries(c.ports ?? {})) Object.assign(br.port(Number(i))!, p.ts);
   for (const line of c.flows.split('\n')) if (line.trim()) br.addFlow(line);
   br.executeLearn = c.learn ?? false;
-  for (const g of parseGroups(c.groups ?? '')) br.groups.set(g.id, { groupId: g.id, type: g.type, buckets: g.buckets, selectionFields: [] });
+  for (const g of parseGroups(c.groups ?? '')) {
+    br.groups.set(g.id, { groupId: g.id, type: g.type, buckets: g.buckets, selectionFields: [], selectionMethod: g.method });
+  }
   return br;
 }
 
@@ -303,6 +336,12 @@ for (const c of CASES) {
       const r = rng(12345);
       let now = 0;
       for (const pkt of c.packets) {
+        if (pkt.startsWith('!') && !pkt.startsWith('!fdb/show')) {
+          // An OVS-only command (e.g. a real packet through the dummy datapath, whose
+          // datapath flow keeps a recirculation id alive for the traces that follow).
+          ovs.appctl(pkt.slice(1).split(' '));
+          continue;
+        }
         if (pkt.startsWith('!fdb/show')) {
           // Ages and LRU order follow OVS's wall clock (a refresh needs a second to pass): compare as sets.
           const norm = (x: string): string => x.replace(/ +\d+\n/g, '  AGE\n').split('\n').sort().join('\n');

@@ -251,7 +251,8 @@ test('groups: all outputs every bucket, ff the first live one, select is determi
   br.port(2)!.linkDown = true;
   assert.equal(run(br, UDP.replace('in_port=1', 'in_port=2')).text, '3');
   const sel = new FakeBridge();
-  sel.groups.set(3, { groupId: 3, type: 'select', buckets: [b(0, 2), b(1, 3), b(2, 4)], selectionFields: [] });
+  // selection_method=hash without fields: OVS's slow-path symmetric L4 hash.
+  sel.groups.set(3, { groupId: 3, type: 'select', buckets: [b(0, 2), b(1, 3), b(2, 4)], selectionFields: [], selectionMethod: 'hash' });
   sel.add('priority=0', [{ type: T.GROUP, groupId: 3 }]);
   const s1 = run(sel, UDP);
   assert.equal(run(sel, UDP).text, s1.text);
@@ -310,4 +311,24 @@ test('NORMAL floods unknown, learns, then forwards; megaflow has MACs (OVS oracl
   r = run(br, UDP, true);
   assert.equal(r.text, '2');
   assert.equal(br.macs.size, 2);
+});
+
+test('select groups use dp_hash by default: hash and recirculate, then pick by the hash', () => {
+  const br = new FakeBridge();
+  const b = (id: number, port: number, weight = 1) => ({ bucketId: id, weight, watchPort: 0xffff, watchGroup: 0xffffffff, actions: [out(port)] });
+  br.groups.set(7, { groupId: 7, type: 'select', buckets: [b(0, 2), b(1, 3, 3)], selectionFields: [] });
+  br.add('priority=0', [{ type: T.GROUP, groupId: 7 }, out(4)]);
+  const r1 = run(br, UDP);
+  assert.equal(r1.text, 'hash(sym_l4(0)),recirc(0x1)');
+  const counts = new Map<string, number>();
+  for (let h = 1; h <= 16; h++) {
+    const f = flowFrom(UDP);
+    f[W_RECIRC_ID] = 1;
+    f[4] = h; // W_DP_HASH
+    const r = xlate(br, f, { sideEffects: false, now: 0 });
+    const t = formatDpActions(r.actions);
+    counts.set(t, (counts.get(t) ?? 0) + 1);
+    assert.equal(r.mask[4], 15, 'dp_hash matched on the 16-value table');
+  }
+  assert.deepEqual([...counts.entries()].sort(), [['2,4', 4], ['3,4', 12]], 'weights 1:3 over 16 hash values');
 });

@@ -629,6 +629,12 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
         cloneXlateActions(ctx, a.actions, last);
         break;
     }
+    // An action that froze the pipeline part-way (a select group waiting for dp_hash,
+    // output to TABLE after an MPLS pop) runs again after the thaw (OVS does the same).
+    if (!ctx.error && ctx.exit && ctx.freezing && ctx.frozen.length === 0) {
+      freezeUnroll(ctx, acts, i);
+      break;
+    }
   }
 }
 

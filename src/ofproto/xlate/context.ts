@@ -184,6 +184,8 @@ export class XlateCtx<A> {
   /** Freezing in progress: the rest of the pipeline is collected in `frozen` (innermost first). */
   freezing = false;
   frozen: FrozenSegment<A>[] = [];
+  /** The freeze recomputes dp_hash first (OVS recirc_update_dp_hash): hash(alg, basis) before recirc. */
+  recircHash: { alg: number; basis: number } | null = null;
   /** A paused controller action being frozen (continuation packet-in). */
   pause: { maxLen: number; reason: number; controllerId: number; userdata: Uint8Array | null } | null = null;
   /** Current trace list (null when not tracing). */

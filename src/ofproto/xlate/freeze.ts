@@ -12,6 +12,7 @@ export function cancelFreeze<A>(ctx: XlateCtx<A>): void {
   ctx.freezing = false;
   ctx.frozen = [];
   ctx.pause = null;
+  ctx.recircHash = null;
 }
 
 /** OVS finish_freezing. Returns the recirculation id (0 on failure). */
@@ -44,6 +45,7 @@ export function finishFreezing<A>(ctx: XlateCtx<A>, tableId = 0): number {
       putControllerUserAction(ctx, pause.maxLen, pause.reason, pause.controllerId, pause.userdata, true, id);
     }
   } else {
+    if (ctx.recircHash) ctx.emit({ type: DpActionType.HASH, alg: ctx.recircHash.alg, basis: ctx.recircHash.basis });
     ctx.emit({ type: DpActionType.RECIRC, id });
   }
   cancelFreeze(ctx);

@@ -19,6 +19,7 @@ import {
   W_NW,
   W_TP,
   W_VLAN0,
+  W_DP_HASH,
 } from '../../flow/layout.js';
 import { ETH_TYPE_IPV4, ETH_TYPE_IPV6, IPPROTO_ICMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../packet/constants.js';
 import { OFPP_ANY, OFPP_CONTROLLER } from '../ofp-port.js';
@@ -137,11 +138,89 @@ export function flowHashSymmetricL4(flow: Uint32Array, basis: number): number {
   return hashFinish(h, 40);
 }
 
-/** Chooses the bucket of a select group (null: none live). */
+/** OVS MAX_SELECT_GROUP_HASH_VALUES. */
+const MAX_SELECT_GROUP_HASH_VALUES = 256;
+/** OVS_HASH_ALG_SYM_L4. */
+const HASH_ALG_SYM_L4 = 1;
+
+interface DpHashTable<A> {
+  readonly mask: number;
+  readonly map: readonly XlateBucket<A>[];
+}
+
+const dpHashTables = new WeakMap<object, DpHashTable<unknown> | null>();
+
+/**
+ * OVS group_setup_dp_hash_table: spreads 16..256 hash values over the buckets in
+ * proportion to their weights (Webster's method). Null when the weights need more values.
+ */
+export function dpHashTable<A>(g: XlateGroup<A>): DpHashTable<A> | null {
+  if (dpHashTables.has(g)) return dpHashTables.get(g) as DpHashTable<A> | null;
+  let t: DpHashTable<A> | null = null;
+  const bs = g.buckets;
+  let total = 0;
+  let minWeight = 0xffff;
+  for (const b of bs) {
+    if (b.weight > 0 && b.weight < minWeight) minWeight = b.weight;
+    total += b.weight;
+  }
+  if (bs.length && total > 0) {
+    const minSlots = Math.ceil(total / minWeight);
+    let pow2 = 1;
+    while (pow2 < minSlots) pow2 *= 2;
+    const n = Math.max(16, pow2);
+    if (n <= MAX_SELECT_GROUP_HASH_VALUES) {
+      const divisor = bs.map(() => 1);
+      const value = bs.map((b) => b.weight);
+      const map: XlateBucket<A>[] = [];
+      for (let h = 0; h < n; h++) {
+        let w = 0;
+        for (let i = 1; i < bs.length; i++) if (value[i]! > value[w]!) w = i;
+        divisor[w]! += 2;
+        value[w] = bs[w]!.weight / divisor[w]!;
+        map.push(bs[w]!);
+      }
+      t = { mask: n - 1, map };
+    }
+  }
+  dpHashTables.set(g, t as DpHashTable<unknown> | null);
+  return t;
+}
+
+/** OVS pick_dp_hash_select_group: by dp_hash, recirculating first to compute it. */
+function pickDpHashBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>, t: DpHashTable<A>, alg: number, basis: number): XlateBucket<A> | null {
+  const dpHash = ctx.flow[W_DP_HASH]!;
+  if (dpHash === 0) {
+    // 0 means "not computed" (computed hashes are never 0): hash, then recirculate.
+    ctx.recircHash = { alg, basis };
+    ctx.ops.freeze(ctx);
+    return null;
+  }
+  ctx.wc[W_DP_HASH] = (ctx.wc[W_DP_HASH]! | t.mask) >>> 0;
+  for (let i = 0; i <= t.mask; i++) {
+    const b = t.map[(dpHash + i) & t.mask]!;
+    if (bucketIsAlive(ctx, g, b, 0)) return b;
+  }
+  return null;
+}
+
+/** Chooses the bucket of a select group (null: none live, or recirculating for dp_hash). */
 export function pickSelectBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>): XlateBucket<A> | null {
-  if (g.selectionFields.length > 0 && ctx.ops.hashFields) {
+  const method = g.selectionMethod ?? '';
+  if (method === 'hash' && g.selectionFields.length > 0 && ctx.ops.hashFields) {
     const basis = ctx.ops.hashFields(ctx, g.selectionFields);
     return bestLiveBucket(ctx, g, basis);
+  }
+  if ((method === '' || method === 'dp_hash') && ctx.bridge.recirc) {
+    const t = dpHashTable(g);
+    if (t) {
+      const param = g.selectionMethodParam ?? 0n;
+      const explicit = method === 'dp_hash';
+      let alg = explicit ? Number(param >> 32n) : HASH_ALG_SYM_L4;
+      if (alg > HASH_ALG_SYM_L4) alg = 0; // unknown: OVS_HASH_ALG_L4
+      const basis = explicit ? Number(param & 0xffffffffn) : 0;
+      return pickDpHashBucket(ctx, g, t, alg, basis);
+    }
   }
   maskSymmetricL4(ctx.flow, ctx.wc);
   return bestLiveBucket(ctx, g, flowHashSymmetricL4(ctx.flow, 0));
