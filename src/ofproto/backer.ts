@@ -14,6 +14,8 @@ import type { BridgePort } from './bridge-port.js';
 import { Handler } from './handler.js';
 import { Revalidator } from './revalidator.js';
 import type { TableLookup, Ukey } from './ukey.js';
+import type { OfpAction } from './ofp-actions.js';
+import { RecircTable } from './xlate/recirc.js';
 
 /** OVS's default other_config:flow-limit. */
 export const DEFAULT_FLOW_LIMIT = 200000;
@@ -45,6 +47,8 @@ export class Backer {
   flowLimit = DEFAULT_FLOW_LIMIT;
   /** Datapath flows idle longer than this (ms) are deleted (other_config:max-idle). */
   maxIdle = DEFAULT_MAX_IDLE;
+  /** Recirculation contexts of this datapath's flows (OVS keeps them per backer). */
+  readonly recirc = new RecircTable<OfpAction>();
   /** upcall/disable-megaflows: install exact-match flows (every datapath word matched) instead. */
   megaflows = true;
   /** While non-null, bridges log their table lookups here (for table statistics). */

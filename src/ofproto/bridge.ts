@@ -150,6 +150,11 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
 
   // --- XlateBridge ----------------------------------------------------------------
 
+  /** Recirculation contexts, shared with the other bridges of the datapath. */
+  get recirc(): Backer['recirc'] {
+    return this.backer.recirc;
+  }
+
   lookup(tableId: number, flow: Uint32Array, wc: Uint32Array | null): XlateRule<OfpAction> | null {
     const t = this.tables.tables[tableId];
     if (t === undefined) return null;

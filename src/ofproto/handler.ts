@@ -210,6 +210,8 @@ export class Handler {
         regs: c.regs,
         flow,
         userdata: c.userdata,
+        continuation: c.continuation,
+        recircId: c.recircId,
       });
       return;
     }

@@ -61,6 +61,9 @@ export interface PacketInEvent {
   readonly flow: Uint32Array;
   /** NXAST_CONTROLLER2 userdata (may be empty). */
   readonly userdata: Uint8Array;
+  /** controller(pause): the pipeline can be resumed at this recirculation id (NXT_RESUME). */
+  readonly continuation: boolean;
+  readonly recircId: number;
 }
 
 export interface PortStatusEvent {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PacketInEvent } from '../../src/ofproto/ofproto-events.js';
-import { arpRequest, tcpFrame, udpFrame } from '../../src/packet/build.js';
+import { arpRequest, buildFrame, tcpFrame, udpFrame } from '../../src/packet/build.js';
 import { dpFlows, dump, makeSwitch, ofctl, OFPFC, ruleWith, type Switch } from './bridge-helpers.js';
 
 const A = 0x0a0000000001;
@@ -171,4 +171,24 @@ test('an unknown in_port (port deleted after the packet was queued) is dropped q
   assert.equal(s.sw.backer('dummy')!.nFlows, 0);
   assert.equal(dump(s.br).length, 1);
   void OFPFC;
+});
+
+test('recirculation: an MPLS pop recirculates and the second pass is a megaflow of its own', () => {
+  const s = makeSwitch(2, { failMode: 'secure' });
+  ofctl(s.br, 'priority=1,mpls,in_port=1,actions=pop_mpls:0x0800,resubmit(,1)');
+  ofctl(s.br, 'table=1,priority=1,ip,actions=output:2');
+  const f = buildFrame({ eth: { src: A, dst: B }, mpls: [{ label: 100, ttl: 64 }], ipv4: { src: '10.0.0.1', dst: '10.0.0.2' }, udp: { src: 1, dst: 2 } });
+  s.dev.p1!.receive(f);
+  assert.equal(s.sw.handleUpcalls(), 2, 'the miss, then the recirculated miss');
+  assert.deepEqual(dpFlows(s), [
+    'recirc_id(0),in_port(1),eth_type(0x8847),mpls(label=0/0x0,tc=0/0,ttl=0/0x0,bos=1/1), actions:pop_mpls(eth_type=0x800),recirc(0x1)',
+    'recirc_id(0x1),in_port(1),eth_type(0x0800),ipv4(frag=no), actions:2',
+  ]);
+  assert.equal(s.dev.p2!.takeSent().length, 1);
+  s.dev.p1!.receive(f);
+  assert.equal(s.sw.handleUpcalls(), 0, 'both passes now in the datapath');
+  assert.equal(s.dev.p2!.takeSent().length, 1);
+  s.sw.revalidate();
+  assert.equal(ruleWith(s.br, 'table=1').packetCount, 2);
+  assert.equal(ruleWith(s.br, 'mpls').packetCount, 2);
 });
