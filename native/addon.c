@@ -116,14 +116,15 @@ static void stop_poll(port *p) {
 }
 
 static void release_rings(napi_env env, port *p) {
-  if (p->rx_ref != NULL) napi_delete_reference(env, p->rx_ref);
-  if (p->rx_meta_ref != NULL) napi_delete_reference(env, p->rx_meta_ref);
-  p->rx_ref = p->rx_meta_ref = NULL;
+  napi_ref *refs[] = {&p->rx_ref, &p->rx_meta_ref, &p->tx_ref, &p->tx_len_ref};
+  for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+    if (*refs[i] != NULL) napi_delete_reference(env, *refs[i]);
+    *refs[i] = NULL;
+  }
   p->rx = NULL;
   p->rx_meta = NULL;
-  free(p->tx);
   p->tx = NULL;
-  p->tx_count = 0;
+  p->tx_len = NULL;
 }
 
 static void port_finalize(napi_env env, void *data, void *hint) {
@@ -219,44 +220,48 @@ static napi_value js_open_unix_dgram(napi_env env, napi_callback_info info) {
   return wrap_port(env, p);
 }
 
-/* setRing(h, ring: Uint8Array, meta: Int32Array, slotSize, headroom, nslots) */
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t ofs;
+  if (napi_get_typedarray_info(env, v, &t, len, data, &ab, &ofs) != napi_ok || t != want) {
+    napi_throw_type_error(env, "EINVAL", "setRing: expected Uint8Array rings and Int32Array metadata");
+    return -1;
+  }
+  return 0;
+}
+
+/* setRing(h, rx: Uint8Array, rxMeta: Int32Array, tx: Uint8Array, txLen: Int32Array, slotSize, headroom, nslots) */
 static napi_value js_set_ring(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
-  if (get_args(env, info, 6, argv)) return NULL;
+  napi_value argv[8];
+  if (get_args(env, info, 8, argv)) return NULL;
   port *p = get_port(env, argv[0]);
   if (p == NULL) return NULL;
   int32_t slot, headroom, nslots;
-  if (get_int(env, argv[3], &slot) || get_int(env, argv[4], &headroom) || get_int(env, argv[5], &nslots)) return NULL;
-  napi_typedarray_type t1, t2;
-  size_t n1, n2, o1, o2;
-  void *d1, *d2;
-  napi_value ab;
-  if (napi_get_typedarray_info(env, argv[1], &t1, &n1, &d1, &ab, &o1) != napi_ok || t1 != napi_uint8_array ||
-      napi_get_typedarray_info(env, argv[2], &t2, &n2, &d2, &ab, &o2) != napi_ok || t2 != napi_int32_array) {
-    napi_throw_type_error(env, "EINVAL", "setRing: expected a Uint8Array ring and an Int32Array meta");
+  if (get_int(env, argv[5], &slot) || get_int(env, argv[6], &headroom) || get_int(env, argv[7], &nslots)) return NULL;
+  void *rx, *rx_meta, *tx, *tx_len;
+  size_t n1, n2, n3, n4;
+  if (typed(env, argv[1], napi_uint8_array, &rx, &n1) || typed(env, argv[2], napi_int32_array, &rx_meta, &n2) ||
+      typed(env, argv[3], napi_uint8_array, &tx, &n3) || typed(env, argv[4], napi_int32_array, &tx_len, &n4)) {
     return NULL;
   }
   if (nslots < 1 || nslots > TSOVS_MAX_BATCH || headroom < 4 || slot <= headroom + 64 ||
-      n1 < (size_t)slot * nslots || n2 < (size_t)nslots * 2) {
+      n1 < (size_t)slot * nslots || n2 < (size_t)nslots * 2 || n3 < (size_t)slot * nslots || n4 < (size_t)nslots) {
     napi_throw_range_error(env, "EINVAL", "setRing: ring too small or bad geometry");
     return NULL;
   }
   release_rings(env, p);
-  uint8_t *tx = malloc((size_t)slot * TSOVS_MAX_BATCH);
-  if (tx == NULL) {
-    napi_throw_error(env, "ENOMEM", "out of memory");
-    return NULL;
-  }
   CHECK(napi_create_reference(env, argv[1], 1, &p->rx_ref));
   CHECK(napi_create_reference(env, argv[2], 1, &p->rx_meta_ref));
-  p->rx = d1;
-  p->rx_meta = d2;
+  CHECK(napi_create_reference(env, argv[3], 1, &p->tx_ref));
+  CHECK(napi_create_reference(env, argv[4], 1, &p->tx_len_ref));
+  p->rx = rx;
+  p->rx_meta = rx_meta;
+  p->tx = tx;
+  p->tx_len = tx_len;
   p->slot_size = slot;
   p->headroom = headroom;
   p->nslots = nslots;
-  p->tx = tx;
-  p->tx_slot_size = slot;
-  p->tx_count = 0;
   return undefined(env);
 }
 
@@ -271,44 +276,16 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* txq(h, buf: Uint8Array, start, len) -> frames queued (a full queue is sent at once), -1 if too long */
-static napi_value js_txq(napi_env env, napi_callback_info info) {
-  napi_value argv[4], out;
-  size_t argc = 4;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  port *p = get_port(env, argv[0]);
-  if (p == NULL) return NULL;
-  int32_t start, len;
-  if (get_int(env, argv[2], &start) || get_int(env, argv[3], &len)) return NULL;
-  void *data;
-  size_t n;
-  napi_typedarray_type t;
-  if (napi_get_typedarray_info(env, argv[1], &t, &n, &data, NULL, NULL) != napi_ok || t != napi_uint8_array) {
-    napi_throw_type_error(env, "EINVAL", "txq: expected a Uint8Array");
-    return NULL;
-  }
-  int r;
-  if (p->tx == NULL || start < 0 || len < 0 || (size_t)start + (size_t)len > n || len > p->tx_slot_size) {
-    p->stats[ST_TX_ERRORS] += 1;
-    r = -1;
-  } else {
-    memcpy(p->tx + (size_t)p->tx_count * p->tx_slot_size, (uint8_t *)data + start, (size_t)len);
-    p->tx_len[p->tx_count++] = (uint32_t)len;
-    if (p->tx_count == TSOVS_MAX_BATCH) port_flush(p);
-    r = p->tx_count;
-  }
-  napi_create_int32(env, r, &out);
-  return out;
-}
-
-/* flush(h) -> frames sent */
+/* flush(h, count) -> frames sent of tx slots 0..count-1 (lengths in txLen), -EINVAL for a bad length */
 static napi_value js_flush(napi_env env, napi_callback_info info) {
-  napi_value argv[1], out;
-  size_t argc = 1;
+  napi_value argv[2], out;
+  size_t argc = 2;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   port *p = get_port(env, argv[0]);
   if (p == NULL) return NULL;
-  napi_create_int32(env, port_flush(p), &out);
+  int32_t count;
+  if (get_int(env, argv[1], &count)) return NULL;
+  napi_create_int32(env, port_flush(p, count), &out);
   return out;
 }
 
@@ -391,7 +368,6 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   port *p = get_port(env, argv[0]);
   if (p == NULL) return NULL;
   stop_poll(p);
-  if (p->fd >= 0) port_flush(p);
   port_close_fd(p);
   release_rings(env, p);
   return undefined(env);
@@ -619,7 +595,6 @@ static napi_value init(napi_env env, napi_value exports) {
     {"openUnixDgram", NULL, js_open_unix_dgram, NULL, NULL, NULL, napi_default, NULL},
     {"setRing", NULL, js_set_ring, NULL, NULL, NULL, napi_default, NULL},
     {"recv", NULL, js_recv, NULL, NULL, NULL, napi_default, NULL},
-    {"txq", NULL, js_txq, NULL, NULL, NULL, napi_default, NULL},
     {"flush", NULL, js_flush, NULL, NULL, NULL, napi_default, NULL},
     {"startPoll", NULL, js_start_poll, NULL, NULL, NULL, napi_default, NULL},
     {"stopPoll", NULL, js_stop_poll, NULL, NULL, NULL, napi_default, NULL},

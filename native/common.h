@@ -39,11 +39,10 @@ typedef struct port {
   int nslots, slot_size, headroom;
   napi_ref rx_ref, rx_meta_ref;
 
-  /* Transmit queue: memory owned by C, frames copied in by txq(). */
+  /* Transmit ring: memory owned by JS, frame i at i * slot_size, its length in tx_len[i]. */
   uint8_t *tx;
-  int tx_slot_size;
-  int tx_count;
-  uint32_t tx_len[TSOVS_MAX_BATCH];
+  int32_t *tx_len;
+  napi_ref tx_ref, tx_len_ref;
 
   struct mmsghdr rmsg[TSOVS_MAX_BATCH];
   struct iovec riov[TSOVS_MAX_BATCH];
@@ -77,7 +76,7 @@ int port_open_packet(port *p, const char *ifname, int bring_up, char *err, size_
 int port_open_tap(port *p, const char *ifname, int bring_up, char *err, size_t errlen, const char **code);
 int port_open_unix_dgram(port *p, const char *local, const char *remote, char *err, size_t errlen, const char **code);
 int port_recv(port *p);
-int port_flush(port *p);
+int port_flush(port *p, int count);
 void port_close_fd(port *p);
 
 /* link.c */

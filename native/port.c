@@ -304,12 +304,12 @@ int port_recv(port *p) {
   return r;
 }
 
-static int flush_tap(port *p) {
+static int flush_tap(port *p, int count) {
   int sent = 0;
-  for (int i = 0; i < p->tx_count; i++) {
+  for (int i = 0; i < count; i++) {
     ssize_t r;
     do {
-      r = write(p->fd, p->tx + (size_t)i * p->tx_slot_size, p->tx_len[i]);
+      r = write(p->fd, p->tx + (size_t)i * p->slot_size, (size_t)p->tx_len[i]);
     } while (r < 0 && errno == EINTR);
     if (r < 0) {
       if (errno == EAGAIN || errno == ENOBUFS) p->stats[ST_TX_DROPPED] += 1;
@@ -320,22 +320,23 @@ static int flush_tap(port *p) {
     p->stats[ST_TX_PACKETS] += 1;
     p->stats[ST_TX_BYTES] += p->tx_len[i];
   }
-  p->tx_count = 0;
   return sent;
 }
 
-int port_flush(port *p) {
-  int count = p->tx_count;
-  if (count == 0) return 0;
+int port_flush(port *p, int count) {
+  if (count <= 0 || p->tx == NULL) return 0;
+  if (count > p->nslots) count = p->nslots;
+  for (int i = 0; i < count; i++) {
+    if (p->tx_len[i] < 0 || p->tx_len[i] > p->slot_size) return -EINVAL;
+  }
   if (p->fd < 0) {
     p->stats[ST_TX_DROPPED] += count;
-    p->tx_count = 0;
     return 0;
   }
-  if (p->kind == KIND_TAP) return flush_tap(p);
+  if (p->kind == KIND_TAP) return flush_tap(p, count);
   for (int i = 0; i < count; i++) {
-    p->tiov[i].iov_base = p->tx + (size_t)i * p->tx_slot_size;
-    p->tiov[i].iov_len = p->tx_len[i];
+    p->tiov[i].iov_base = p->tx + (size_t)i * p->slot_size;
+    p->tiov[i].iov_len = (size_t)p->tx_len[i];
     struct msghdr *m = &p->tmsg[i].msg_hdr;
     memset(m, 0, sizeof *m);
     m->msg_iov = &p->tiov[i];
@@ -369,7 +370,6 @@ int port_flush(port *p) {
     sent += r;
     done += r;
   }
-  p->tx_count = 0;
   return sent;
 }
 

@@ -1,9 +1,9 @@
 /*
  * The common half of the native-backed providers (system, tap, internal, unix dgram): a
  * receive ring of 32 slots in JS memory that the addon fills with recvmmsg (one Packet per
- * slot, reused: nothing is allocated per frame), a transmit queue in C that send() copies
- * into and that is flushed with one sendmmsg per burst (at 32 frames, or in a microtask
- * after the burst that queued them), readiness through libuv, and the stats.
+ * slot, reused: nothing is allocated per frame), a transmit ring that send() copies frames
+ * into and that goes out with one sendmmsg per burst (at 32 frames, or in a microtask after
+ * the burst that queued them), readiness through libuv, and the stats.
  *
  * Subclasses open the handle and decide when the link is up.
  */
@@ -41,6 +41,9 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
   private handler: ReceiveHandler | null = null;
   private readonly ring: Uint8Array;
   private readonly meta: Int32Array;
+  private readonly txRing: Uint8Array;
+  private readonly txLen: Int32Array;
+  private txCount = 0;
   private readonly slots: Uint8Array[] = [];
   private readonly packets: Packet[] = [];
   private readonly batch: PacketBatch = { packets: [], count: 0 };
@@ -48,6 +51,7 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
   /** Counters of handles closed earlier (a device that vanished and came back). */
   private readonly base = new Float64Array(8);
   private jsTxDropped = 0;
+  private jsTxErrors = 0;
   private flushScheduled = false;
   private readonly flushFn: () => void;
   private readonly readableFn: (status: number) => void;
@@ -60,6 +64,8 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
     this.addon = loadNative();
     this.ring = new Uint8Array(slotSize * NETDEV_MAX_BURST);
     this.meta = new Int32Array(NETDEV_MAX_BURST * 2);
+    this.txRing = new Uint8Array(slotSize * NETDEV_MAX_BURST);
+    this.txLen = new Int32Array(NETDEV_MAX_BURST);
     for (let i = 0; i < NETDEV_MAX_BURST; i++) {
       const view = this.ring.subarray(i * slotSize, (i + 1) * slotSize);
       this.slots.push(view);
@@ -76,7 +82,7 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
 
   /** Starts using `h` (ring registered, polling if a handler is set). */
   protected attach(h: NativeHandle): void {
-    this.addon.setRing(h, this.ring, this.meta, this.slotSize, DEFAULT_HEADROOM, NETDEV_MAX_BURST);
+    this.addon.setRing(h, this.ring, this.meta, this.txRing, this.txLen, this.slotSize, DEFAULT_HEADROOM, NETDEV_MAX_BURST);
     this.h = h;
     if (this.handler !== null) this.addon.startPoll(h, this.readableFn);
   }
@@ -87,7 +93,8 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
     if (h === null) return;
     this.h = null;
     this.addon.stopPoll(h);
-    this.addon.flush(h);
+    this.addon.flush(h, this.txCount);
+    this.txCount = 0;
     this.addon.stats(h, this.nstats);
     for (let i = 0; i < 8; i++) this.base[i]! += this.nstats[i]!;
     this.addon.close(h);
@@ -160,9 +167,25 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
       this.jsTxDropped++;
       return false;
     }
-    const q = this.addon.txq(h, packet.buf, packet.start, packet.len);
-    if (q < 0) return false;
-    if (q > 0 && !this.flushScheduled) {
+    const len = packet.len;
+    if (len > this.slotSize) {
+      this.jsTxErrors++;
+      return false;
+    }
+    const k = this.txCount;
+    const dst = this.txRing;
+    const d = k * this.slotSize;
+    const src = packet.buf;
+    const s = packet.start;
+    if (len <= 128) {
+      for (let i = 0; i < len; i++) dst[d + i] = src[s + i]!;
+    } else {
+      dst.set(src.subarray(s, s + len), d);
+    }
+    this.txLen[k] = len;
+    this.txCount = k + 1;
+    if (k + 1 === NETDEV_MAX_BURST) this.flushNow();
+    else if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flushFn);
     }
@@ -172,8 +195,11 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
   /** Sends whatever is queued now (send() batches until the end of the current burst). */
   flushNow(): void {
     this.flushScheduled = false;
+    const n = this.txCount;
+    if (n === 0) return;
+    this.txCount = 0;
     const h = this.h;
-    if (h !== null) this.addon.flush(h);
+    if (h !== null) this.addon.flush(h, n);
   }
 
   isUp(): boolean {
@@ -204,7 +230,7 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
     out.rxDropped = b[3]! + s[3]!;
     out.txPackets = b[4]! + s[4]!;
     out.txBytes = b[5]! + s[5]!;
-    out.txErrors = b[6]! + s[6]!;
+    out.txErrors = b[6]! + s[6]! + this.jsTxErrors;
     out.txDropped = b[7]! + s[7]! + this.jsTxDropped;
     return out;
   }

@@ -37,14 +37,24 @@ export interface NativeAddon {
   openTap(name: string, netns: string, bringUp: boolean): NativeHandle;
   /** Unix datagram socket bound to `localPath` ('' = unbound) sending to `remotePath` ('' = nowhere). */
   openUnixDgram(localPath: string, remotePath: string): NativeHandle;
-  /** Registers the receive ring (JS memory) and sizes the transmit queue. */
-  setRing(h: NativeHandle, ring: Uint8Array, meta: Int32Array, slotSize: number, headroom: number, nslots: number): void;
+  /**
+   * Registers the rings (JS memory, kept alive by the handle): received frame i lands in
+   * rx[i * slotSize + headroom ...], frame i to send is tx[i * slotSize ...] with txLen[i] bytes.
+   */
+  setRing(
+    h: NativeHandle,
+    rx: Uint8Array,
+    rxMeta: Int32Array,
+    tx: Uint8Array,
+    txLen: Int32Array,
+    slotSize: number,
+    headroom: number,
+    nslots: number,
+  ): void;
   /** Fills up to nslots slots: meta[2i] = start in slot i, meta[2i+1] = length (-1: skip). 0 = nothing, < 0 = -errno. */
   recv(h: NativeHandle): number;
-  /** Copies a frame into the transmit queue (sent at once when 32 are queued). Returns the queue length, -1 if it does not fit. */
-  txq(h: NativeHandle, buf: Uint8Array, start: number, len: number): number;
-  /** Sends the queued frames; returns how many went out. */
-  flush(h: NativeHandle): number;
+  /** Sends tx slots 0..count-1 (sendmmsg; write() for TAP); returns how many went out. */
+  flush(h: NativeHandle, count: number): number;
   /** Calls `cb(status)` once per readable event (status < 0: a libuv error). */
   startPoll(h: NativeHandle, cb: (status: number) => void): void;
   stopPoll(h: NativeHandle): void;
