@@ -11,7 +11,7 @@ import { Daemon, DaemonError } from './daemon.js';
 import { defaultRundir, pidfilePath, DAEMON_NAME } from './rundir.js';
 import { vlog } from './vlog.js';
 import { programVersion } from './version.js';
-import { ofprotoHostFactory, type DummyMode } from './ofproto-host.js';
+import type { DummyMode } from './ofproto-host.js';
 
 const PROG = DAEMON_NAME;
 
@@ -155,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err) return fail(`-v${spec}: ${err}`);
   }
   // Signals are handled from the start: one arriving during startup stops the daemon once it is up.
+  const dummy = opts.dummy;
   let daemon: Daemon | null = null;
   let stopRequested = false;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -173,7 +174,8 @@ export async function main(argv: string[]): Promise<number> {
       unixctlPath: opts.unixctl,
       logFile: opts.logFile,
       vlog,
-      bridgeHost: ofprotoHostFactory({ dummy: opts.dummy }),
+      // Loaded once the configuration opened: --version and startup errors stay quick.
+      bridgeHost: async (services) => (await import('./ofproto-host.js')).ofprotoHostFactory({ dummy })(services),
     });
   } catch (e) {
     return fail(e instanceof DaemonError ? e.message : ((e as Error).stack ?? String(e)));

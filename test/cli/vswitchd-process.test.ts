@@ -10,10 +10,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { killAll, runBin, spawnDaemon, tmpRundir, waitFor } from './daemon-process.js';
 import { isPidAlive } from '../../src/vswitchd/rundir.js';
+import { vsctlMain } from '../../src/cli/vsctl/vsctl.js';
+import { appctlMain } from '../../src/cli/appctl.js';
+import { parseOptions } from '../../src/vswitchd/main.js';
 
 after(() => killAll());
 
-const vsctl = (rundir: string, ...args: string[]): ReturnType<typeof runBin> => runBin('tsovs-vsctl', [`--rundir=${rundir}`, ...args]);
+/** The tools run in-process (their binaries are covered by vsctl.test and appctl.test). */
+async function vsctl(rundir: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const code = await vsctlMain([`--rundir=${rundir}`, ...args], { out: (s) => (stdout += s), err: () => undefined });
+  return { code, stdout };
+}
+
+async function appctl(rundir: string, ...args: string[]): Promise<number> {
+  return appctlMain([`--rundir=${rundir}`, ...args], { out: () => undefined, err: () => undefined });
+}
 
 test('SIGTERM exits cleanly; a restart keeps the configuration', async () => {
   const rundir = tmpRundir();
@@ -39,8 +51,7 @@ test('SIGTERM exits cleanly; a restart keeps the configuration', async () => {
 test('`exit` stops the daemon; the stderr log has OVS lines', async () => {
   const rundir = tmpRundir();
   const d = await spawnDaemon(rundir);
-  const r = await runBin('tsovs-appctl', [`--rundir=${rundir}`, 'exit']);
-  assert.deepEqual(r, { code: 0, stdout: '', stderr: '' });
+  assert.equal(await appctl(rundir, 'exit'), 0);
   assert.equal(await d.stop(), 0);
   assert.match(d.stderr(), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|00001\|vswitchd\|INFO\|tsovs-vswitchd \(tsovs\) 0\.1\.0 started/);
   assert.match(d.stderr(), /\|vswitchd\|INFO\|exiting\n/);
@@ -83,10 +94,17 @@ test('--log-file with -v levels; bad options are one line', async () => {
   assert.ok(fs.existsSync(path.join(rundir, 'other.json')));
   const bad = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`, '-vnosuch:dbg']);
   assert.deepEqual(bad, { code: 1, stdout: '', stderr: 'tsovs-vswitchd: -vnosuch:dbg: no destination, level, or module "nosuch"\n' });
-  const unknown = await runBin('tsovs-vswitchd', ['--frobnicate']);
-  assert.equal(unknown.code, 1);
-  assert.equal(unknown.stderr, "tsovs-vswitchd: unknown option '--frobnicate' (use --help for help)\n");
-  assert.equal((await runBin('tsovs-vswitchd', ['--version'])).stdout, 'tsovs-vswitchd (tsovs) 0.1.0\n');
+  assert.throws(() => parseOptions(['--frobnicate']), /^Error: unknown option '--frobnicate'$/);
+  assert.throws(() => parseOptions(['--enable-dummy=bogus']), /unknown mode/);
+  let printed = '';
+  assert.equal(parseOptions(['--version'], (s) => (printed += s)), 0);
+  assert.equal(printed, 'tsovs-vswitchd (tsovs) 0.1.0\n');
+  const o = parseOptions(['--rundir=/r', '--pidfile', '--log-file', '-v', '-vbridge:dbg', '--detach']);
+  assert.ok(typeof o === 'object');
+  assert.deepEqual(
+    [o.rundir, o.pidfile, o.config, o.logFile, o.verbose, o.detach, o.dummy],
+    ['/r', '/r/tsovs-vswitchd.pid', '/r/conf.json', '/r/tsovs-vswitchd.log', ['', 'bridge:dbg'], true, null],
+  );
 });
 
 test('--detach returns once the daemon is up; it keeps running until exit', async () => {
@@ -101,7 +119,7 @@ test('--detach returns once the daemon is up; it keeps running until exit', asyn
     // A detached start that fails reports why and exits non-zero.
     const again = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`, '--detach']);
     assert.deepEqual(again, { code: 1, stdout: '', stderr: `tsovs-vswitchd: ${rundir}/tsovs-vswitchd.pid: already running as pid ${pid}, aborting\n` });
-    assert.equal((await runBin('tsovs-appctl', [`--rundir=${rundir}`, 'exit'])).code, 0);
+    assert.equal(await appctl(rundir, 'exit'), 0);
     await waitFor('detached daemon exit', () => (isPidAlive(pid) ? null : true));
   } finally {
     if (isPidAlive(pid)) process.kill(pid, 'SIGKILL');
