@@ -85,6 +85,26 @@ export class OvsSandbox {
     for (const [i, c] of Object.entries(ports)) for (const w of c.modPort ?? []) this.must('ovs-ofctl', ['mod-port', 'br0', `p${i}`, w]);
   }
 
+  /**
+   * Adds bridge br1 with dummy ports p<first>..p<first+n-1> (OpenFlow ports 1..n) and a
+   * patch pair: pa (br0, OpenFlow port 10) <-> pb (br1, OpenFlow port 20).
+   */
+  addPatchedBridge(first: number, n: number): void {
+    const v = ['add-br', 'br1', '--', 'set', 'bridge', 'br1', 'datapath_type=dummy', 'fail-mode=secure'];
+    for (let i = 0; i < n; i++) {
+      v.push('--', 'add-port', 'br1', `p${first + i}`, '--', 'set', 'interface', `p${first + i}`, 'type=dummy', `ofport_request=${i + 1}`);
+    }
+    v.push('--', 'add-port', 'br0', 'pa', '--', 'set', 'interface', 'pa', 'type=patch', 'options:peer=pb', 'ofport_request=10');
+    v.push('--', 'add-port', 'br1', 'pb', '--', 'set', 'interface', 'pb', 'type=patch', 'options:peer=pa', 'ofport_request=20');
+    this.must('ovs-vsctl', v);
+  }
+
+  addFlowsTo(bridge: string, flows: string): void {
+    const f = join(this.dir, `flows-${bridge}.txt`);
+    writeFileSync(f, flows);
+    this.must('ovs-ofctl', ['add-flows', bridge, f]);
+  }
+
   addFlows(flows: string, of13: boolean): void {
     const f = join(this.dir, 'flows.txt');
     writeFileSync(f, flows);
@@ -145,7 +165,7 @@ export function splitTop(s: string): string[] {
  * Recirculation ids in controller userdata are blanked. `initialVlans` are the packet's
  * own tags in push_vlan's text form (outermost first).
  */
-export function normalizeDpActions(s: string, initialVlans: readonly string[] = []): string {
+export function normalizeDpActions(s: string, initialVlans: readonly string[] = [], initial: ReadonlyMap<string, string> = new Map()): string {
   const items = splitTop(s.replace(/recirc_id=\d+/g, 'recirc_id=*').replace(/recirc\(0x[0-9a-f]+\)/g, 'recirc(*)'));
   const vlans: string[] = [...initialVlans];
   let popped = 0;
@@ -166,7 +186,11 @@ export function normalizeDpActions(s: string, initialVlans: readonly string[] = 
     else if ((m = /^set\((\w+)\((.*)\)\)$/.exec(it))) {
       for (const kv of splitTop(m[2]!)) {
         const eq = kv.indexOf('=');
-        sets.set(`${m[1]}.${kv.slice(0, eq)}`, kv.slice(eq + 1));
+        const k = `${m[1]}.${kv.slice(0, eq)}`;
+        const v = kv.slice(eq + 1);
+        // Setting a field back to the packet's own value is no change.
+        if (initial.get(k) === v) sets.delete(k);
+        else sets.set(k, v);
       }
     } else if (it === 'drop') continue;
     else emitted.push(`${it}@${state()}`);
@@ -316,4 +340,16 @@ export function checkMegaflowWithOvs(
       `megaflow too wide: variant ${v} gets different actions from OVS\n${ctx}\n--- OVS on the variant:\n${ov.raw}`,
     );
   }
+}
+
+/** The packet's own values of fields that set actions commonly restore, in datapath-action text. */
+export function flowInitialFields(flow: Uint32Array): Map<string, string> {
+  const m = new Map<string, string>();
+  m.set('eth.src', formatMac(getMacField(flow, MAC_FIELDS.eth_src)));
+  m.set('eth.dst', formatMac(getMacField(flow, MAC_FIELDS.eth_dst)));
+  if ((flow[W_ETH_TYPE]! & 0xffff) === 0x0800) {
+    m.set('ipv4.src', ip4(flow[W_IPV4_SRC]!));
+    m.set('ipv4.dst', ip4(flow[W_IPV4_DST]!));
+  }
+  return m;
 }

@@ -13,7 +13,7 @@ import { W_VLAN0 } from '../../src/flow/layout.js';
 import { formatActions } from '../../src/openflow/flow-syntax/actions-format.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { FakeBridge, flowFrom } from './xlate-fake-bridge.js';
-import { checkMegaflowWithOvs, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng } from './oracle-harness.js';
+import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng } from './oracle-harness.js';
 
 type Proto = 'any' | 'ip' | 'udp' | 'tcp' | 'arp';
 
@@ -124,7 +124,8 @@ CASES.forEach((c, idx) => {
         const ctx = `flows:\n${flows}packet ${pkt}\n--- OVS:\n${o.raw}\n--- tsovs:\n${tr.text}`;
         assert.equal(tr.text.split('\n')[0], `Flow: ${o.flow}`, ctx);
         const vl = flowVlans(flow, W_VLAN0);
-        assert.equal(normalizeDpActions(tr.text.match(/Datapath actions: (.*)/)![1]!, vl), normalizeDpActions(o.actions, vl), ctx);
+        const init = flowInitialFields(flow);
+        assert.equal(normalizeDpActions(tr.text.match(/Datapath actions: (.*)/)![1]!, vl, init), normalizeDpActions(o.actions, vl, init), ctx);
         checkMegaflowWithOvs(ovs, pkt, flow, tr.result.mask, o, r, ctx);
         if (tr.text.match(/Megaflow: (.*)/)![1] === o.megaflow) same++;
         else t.diagnostic(`megaflow differs\novs:   ${o.megaflow}\ntsovs: ${tr.text.match(/Megaflow: (.*)/)![1]}`);

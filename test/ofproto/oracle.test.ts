@@ -18,8 +18,8 @@ import type { OfPort } from '../../src/ofproto/ofp-port.js';
 import type { XlateBucket } from '../../src/ofproto/xlate-bridge.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { W_VLAN0 } from '../../src/flow/layout.js';
-import { FakeBridge, flowFrom } from './xlate-fake-bridge.js';
-import { checkMegaflowWithOvs, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng, type PortConfig } from './oracle-harness.js';
+import { FakeBridge, flowFrom, mkPort } from './xlate-fake-bridge.js';
+import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng, type PortConfig } from './oracle-harness.js';
 
 interface Case {
   readonly name: string;
@@ -32,6 +32,8 @@ interface Case {
   readonly packets: readonly string[];
   /** The fake bridge installs learned flows (learn() side effects). */
   readonly learn?: boolean;
+  /** A second bridge br1 (ports p5.. as OpenFlow 1..n) patched to br0 (pa=10 <-> pb=20). */
+  readonly br1?: { readonly nPorts: number; readonly flows: string };
 }
 
 const CASES: readonly Case[] = [
@@ -265,6 +267,29 @@ table=0,priority=10,in_port=2,actions=mod_dl_dst:00:00:00:00:00:77,group:8
       ...Array.from({ length: 4 }, (_, h) => `recirc_id=2,dp_hash=${0x10000 + h * 7 + 1},in_port=2,udp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1000,udp_dst=2000`),
     ],
   },
+  {
+    name: 'patch ports: the peer bridge continues the pipeline, changes do not leak back',
+    nPorts: 2,
+    br1: {
+      nPorts: 2,
+      flows: `in_port=20,reg0=0,actions=mod_dl_src:00:00:00:00:00:55,output:1,LOCAL
+in_port=20,ip,actions=dec_ttl,mod_vlan_vid:7,output:2
+in_port=20,actions=drop
+in_port=1,actions=output:20
+`,
+    },
+    flows: `in_port=1,dl_type=0x1234,actions=load:0x5->NXM_NX_REG0[],output:10,mod_dl_dst:00:00:00:00:00:99,output:2
+in_port=1,actions=output:10,output:2
+in_port=2,actions=NORMAL
+in_port=10,actions=FLOOD
+`,
+    packets: [
+      'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,dl_type=0x1234',
+      'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,dl_type=0x4321',
+      'in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,udp_src=1,udp_dst=2',
+      'in_port=2,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x1234',
+    ],
+  },
 ];
 
 // --- tsovs side ------------------------------------------------------------------
@@ -307,6 +332,19 @@ function parseGroups(text: string): ParsedGroup[] {
 
 function tsBridge(c: Case): FakeBridge {
   const br = new FakeBridge('br0', c.nPorts ?? 4);
+  if (c.br1) {
+    const first = (c.nPorts ?? 4) + 1;
+    const b1 = new FakeBridge('br1', 0);
+    b1.portMap.clear();
+    for (let i = 0; i < c.br1.nPorts; i++) b1.addPort(mkPort(i + 1, first + i, `p${first + i}`));
+    b1.addPort(mkPort(0xfffe, 101, 'br1', { type: 'internal' }));
+    br.addPort(mkPort(10, -1, 'pa', { type: 'patch', patchPeer: { bridge: 'br1', ofPort: 20 } }));
+    b1.addPort(mkPort(20, -1, 'pb', { type: 'patch', patchPeer: { bridge: 'br0', ofPort: 10 } }));
+    br.peers.set('br1', b1);
+    b1.peers.set('br0', br);
+    b1.recirc = br.recirc;
+    for (const line of c.br1.flows.split('\n')) if (line.trim()) b1.addFlow(line);
+  }
   for (const [i, p] of Object.entries(c.ports ?? {})) Object.assign(br.port(Number(i))!, p.ts);
   for (const line of c.flows.split('\n')) if (line.trim()) br.addFlow(line);
   br.executeLearn = c.learn ?? false;
@@ -330,6 +368,10 @@ for (const c of CASES) {
       const ports: Record<number, PortConfig> = {};
       for (const [i, p] of Object.entries(c.ports ?? {})) ports[Number(i)] = p.ovs;
       ovs.start(c.nPorts ?? 4, ports);
+      if (c.br1) {
+        ovs.addPatchedBridge((c.nPorts ?? 4) + 1, c.br1.nPorts);
+        ovs.addFlowsTo('br1', c.br1.flows);
+      }
       if (c.groups) ovs.addGroups(c.groups);
       ovs.addFlows(c.flows, c.of13 ?? false);
       const br = tsBridge(c);
@@ -354,7 +396,8 @@ for (const c of CASES) {
         const ctx = `packet ${pkt}\n--- OVS:\n${o.raw}\n--- tsovs:\n${t.text}`;
         assert.equal(t.text.split('\n')[0], `Flow: ${o.flow}`, ctx);
         const vl = flowVlans(flow, W_VLAN0);
-        assert.equal(normalizeDpActions(t.text.match(/Datapath actions: (.*)/)![1]!, vl), normalizeDpActions(o.actions, vl), ctx);
+        const init = flowInitialFields(flow);
+        assert.equal(normalizeDpActions(t.text.match(/Datapath actions: (.*)/)![1]!, vl, init), normalizeDpActions(o.actions, vl, init), ctx);
         const mf = t.text.match(/Megaflow: (.*)/)![1]!;
         if (mf === o.megaflow) sameMegaflow++;
         else megaflowDiffs.push(`ovs:    ${o.megaflow}\ntsovs:  ${mf}`);
