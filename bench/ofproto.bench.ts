@@ -61,16 +61,27 @@ function setups(r: Rig, frames: Uint8Array[]): number {
   return frames.length / (ms / 1000);
 }
 
+/** Best of `rounds` runs of `n` fresh setups each (flows purged in between): robust to a busy machine. */
+function bestSetups(r: Rig, make: (base: number, n: number) => Uint8Array[], n: number, rounds = 3): number {
+  const b = r.sw.backers()[0]!;
+  setups(r, make(1_000_000, 2000)); // warm-up
+  b.revalidator.purge();
+  let best = 0;
+  for (let k = 0; k < rounds; k++) {
+    best = Math.max(best, setups(r, make(k * 100_000, n)));
+    b.revalidator.purge();
+  }
+  return best;
+}
+
 function oneRule(n: number): number {
   const r = rig('secure');
   add(r.br, 'priority=1,in_port=1,actions=output:2');
   r.sw.backers()[0]!.megaflows = false;
-  const frames = Array.from({ length: n }, (_, i) => udp(i));
-  setups(r, frames.slice(0, 2000)); // warm-up on other flows
-  return setups(r, Array.from({ length: n }, (_, i) => udp(i + 5000)));
+  return bestSetups(r, (base, m) => Array.from({ length: m }, (_, i) => udp(base + i)), n);
 }
 
-/** Table 0: 10 rules by in_port / protocol; table 1: 990 /32 routes; table 2: output by ToS. */
+/** Table 0: 10 rules by in_port / protocol; table 1: 990 /32 routes; table 2: output. */
 function pipelineRig(): Rig {
   const r = rig('secure');
   for (let i = 0; i < 9; i++) add(r.br, `priority=${10 + i},in_port=${i + 10},actions=drop`);
@@ -87,44 +98,48 @@ function pipelineDst(i: number): number {
   return ((10 << 24) | (((k >> 8) & 255) << 16) | ((k & 255) << 8) | (1 + (k % 200))) >>> 0;
 }
 
+/** Frames to `n` routes of the pipeline, with source ports making every frame a distinct flow. */
+function pipelineFrames(base: number, n: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => udp(base + i, { dstIp: pipelineDst(i) }));
+}
+
 function pipeline(n: number): number {
+  // 990 routes give at most 990 megaflows; exact-match flows make every frame a setup.
   const r = pipelineRig();
-  // Distinct destinations are distinct megaflows; vary the source port too for more than 990.
-  const frames = (base: number): Uint8Array[] => Array.from({ length: n }, (_, i) => udp(base + Math.floor(i / 990), { dstIp: pipelineDst(i) }));
   r.sw.backers()[0]!.megaflows = false;
-  setups(r, frames(100).slice(0, 2000));
-  r.sw.backers()[0]!.revalidator.purge();
-  r.sw.backers()[0]!.megaflows = true;
-  // With megaflows each (route, ...) pair is one flow: 990 setups at most, so time exact flows.
-  r.sw.backers()[0]!.megaflows = false;
-  return setups(r, frames(200));
+  return bestSetups(r, pipelineFrames, n);
 }
 
 function normal(n: number): number {
+  // Destinations never learned: every packet floods; each (src, dst) MAC pair is a megaflow.
   const r = rig('standalone');
-  // Destination MACs never learned: every packet floods; each (src, dst) pair is a megaflow.
-  const frames = (base: number): Uint8Array[] =>
-    Array.from({ length: n }, (_, i) => udp(i, { srcMac: 0x020000000000 + base + (i % 500), dstMac: 0x040000000000 + Math.floor(i / 500) }));
-  setups(r, frames(100000).slice(0, 2000));
-  return setups(r, frames(200000));
+  const make = (base: number, m: number): Uint8Array[] =>
+    Array.from({ length: m }, (_, i) => udp(i, { srcMac: 0x020000000000 + (i % 500), dstMac: 0x040000000000 + base + Math.floor(i / 500) }));
+  return bestSetups(r, make, n);
 }
 
 function revalidation(nFlows: number): BenchResult[] {
   const r = pipelineRig();
   const b = r.sw.backers()[0]!;
   b.megaflows = false;
-  const frames = Array.from({ length: nFlows }, (_, i) => udp(Math.floor(i / 990), { dstIp: pipelineDst(i) }));
-  setups(r, frames);
+  setups(r, pipelineFrames(0, nFlows));
   r.sw.revalidate();
-  let t0 = performance.now();
-  const a = r.sw.revalidate()[0]!;
-  const steady = performance.now() - t0;
-  if (a.kept !== nFlows) throw new Error(`kept ${a.kept} of ${nFlows}`);
-  add(r.br, 'table=2,priority=2,ip,nw_tos=4,actions=output:3'); // every flow must be re-translated
-  t0 = performance.now();
-  const c = r.sw.revalidate()[0]!;
-  const changed = performance.now() - t0;
-  if (c.revalidated !== nFlows) throw new Error(`revalidated ${c.revalidated} of ${nFlows}`);
+  let steady = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    const a = r.sw.revalidate()[0]!;
+    steady = Math.min(steady, performance.now() - t0);
+    if (a.kept !== nFlows) throw new Error(`kept ${a.kept} of ${nFlows}`);
+  }
+  let changed = Infinity;
+  for (let k = 0; k < 2; k++) {
+    // Every flow must be re-translated after a table change.
+    add(r.br, `table=2,priority=${2 + k},ip,nw_tos=4,actions=output:3`);
+    const t0 = performance.now();
+    const c = r.sw.revalidate()[0]!;
+    changed = Math.min(changed, performance.now() - t0);
+    if (c.revalidated !== nFlows) throw new Error(`revalidated ${c.revalidated} of ${nFlows}`);
+  }
   return [
     { name: `revalidate ${nFlows / 1000}k flows, nothing changed (dump + stats)`, value: steady, unit: 'ms' },
     { name: `revalidate ${nFlows / 1000}k flows after a table change (re-translate all)`, value: changed, unit: 'ms' },
@@ -133,9 +148,9 @@ function revalidation(nFlows: number): BenchResult[] {
 
 export function benchOfproto(): BenchResult[] {
   return [
-    { name: 'flow setups, 1-rule table (exact-match flows)', value: oneRule(50000) / 1000, unit: 'k setups/s' },
-    { name: 'flow setups, 1,000-rule 3-table pipeline', value: pipeline(50000) / 1000, unit: 'k setups/s' },
-    { name: 'flow setups, NORMAL (distinct MAC pairs, flooding)', value: normal(50000) / 1000, unit: 'k setups/s' },
+    { name: 'flow setups, 1-rule table (exact-match flows)', value: oneRule(20000) / 1000, unit: 'k setups/s' },
+    { name: 'flow setups, 1,000-rule 3-table pipeline (exact-match flows)', value: pipeline(20000) / 1000, unit: 'k setups/s' },
+    { name: 'flow setups, NORMAL (distinct MAC pairs, flooding)', value: normal(20000) / 1000, unit: 'k setups/s' },
     ...revalidation(100000),
   ];
 }
