@@ -73,6 +73,11 @@ int port_open_packet(port *p, const char *ifname, int bring_up, char *err, size_
   }
   /* Older kernels lack it; receive also checks sll_pkttype. */
   (void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  /* Room for bursts while the event loop is busy elsewhere (FORCE passes rmem_max as root). */
+  int rcvbuf = 4 << 20;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) < 0) {
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  }
   struct sockaddr_ll sll;
   memset(&sll, 0, sizeof sll);
   sll.sll_family = AF_PACKET;

@@ -81,7 +81,7 @@ let loadError: Error | null = null;
 function candidates(): string[] {
   const out: string[] = [];
   const env = process.env['TSOVS_NATIVE_ADDON'];
-  if (env !== undefined && env !== '') out.push(env);
+  if (env !== undefined && env !== '') return [env]; // an explicit choice: nothing else
   // Walk up from this module (src/netdev or dist/src/netdev) to the directory holding binding.gyp.
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
