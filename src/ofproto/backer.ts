@@ -13,7 +13,7 @@ import type { Bridge } from './bridge.js';
 import type { BridgePort } from './bridge-port.js';
 import { Handler } from './handler.js';
 import { Revalidator } from './revalidator.js';
-import type { TableLookup, Ukey } from './ukey.js';
+import type { LearnRef, TableLookup, Ukey } from './ukey.js';
 import type { OfpAction } from './ofp-actions.js';
 import { RecircTable } from './xlate/recirc.js';
 
@@ -53,6 +53,8 @@ export class Backer {
   megaflows = true;
   /** While non-null, bridges log their table lookups here (for table statistics). */
   lookupLog: TableLookup[] | null = null;
+  /** While non-null, bridges log the learn actions they execute here. */
+  learnLog: LearnRef[] | null = null;
   readonly handler: Handler;
   readonly revalidator: Revalidator;
   /** The bridges using this datapath. */

@@ -27,7 +27,7 @@ import { learnFlowMod, learnUnchanged } from './learn.js';
 import { MacLearning } from './mac-learning.js';
 import { MeterTable, type MeterMod, type MeterModOutcome, type MeterStats } from './meter-table.js';
 import { OFPERR, fail, ok, type OfpResult } from './ofperr.js';
-import { OfpactType, type OfpAction } from './ofp-actions.js';
+import { NxLearnFlags, OfpactType, type OfpAction } from './ofp-actions.js';
 import { OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, OFPP_NONE, OFPP_NORMAL, type OfPort, type VlanMode } from './ofp-port.js';
 import { pushStats } from './push-stats.js';
 import { xlate } from './xlate/xlate.js';
@@ -121,6 +121,7 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   private destroyed = false;
   /** While a batch runs: its undo log and the events it will emit if it succeeds. */
   private batch: { undo: Array<() => void>; events: Array<() => void> } | null = null;
+  private readonly learnedCookieCounts = new Map<string, number>();
 
   constructor(
     readonly name: string,
@@ -202,6 +203,7 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     if (action.type !== OfpactType.LEARN || this.destroyed) return;
     const fm = learnFlowMod(action, flow);
     if (!this.tables.checkTableId(fm.tableId) || fm.tableId === OFPTT_ALL) return;
+    this.backer.learnLog?.push({ bridge: this, fm });
     const table = this.tables.tables[fm.tableId]!;
     const existing = table.cls.findExact(fm.match.key, fm.match.mask, fm.priority);
     if (existing !== null && learnUnchanged(existing.data, fm)) {
@@ -215,6 +217,44 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     }
     const r = applyFlowMod(this, fm);
     if (r.ok) for (const rule of [...r.value.added, ...r.value.modified]) rule.modified = now;
+  }
+
+  /** OVS ofproto_flow_mod_learn_refresh: a learned rule stays fresh while its learning flow has traffic. */
+  learnRefresh(fm: FlowMod, used: number): void {
+    const e = this.tables.tables[fm.tableId]?.cls.findExact(fm.match.key, fm.match.mask, fm.priority);
+    if (e && e.data.modified < used) e.data.modified = used;
+  }
+
+  /** OVS learned_cookies: (table, cookie) of delete_learned learn actions, counted over the rules having them. */
+  private learnedCookies(acts: readonly OfpAction[], delta: number, dead: Array<{ tableId: number; cookie: bigint }>): void {
+    for (const a of acts) {
+      if (a.type === OfpactType.CLONE || a.type === OfpactType.WRITE_ACTIONS) {
+        this.learnedCookies(a.actions, delta, dead);
+      } else if (a.type === OfpactType.LEARN && a.flags & NxLearnFlags.DELETE_LEARNED) {
+        const k = `${a.tableId}/${a.cookie}`;
+        const n = (this.learnedCookieCounts.get(k) ?? 0) + delta;
+        if (this.batch !== null) {
+          const before = n - delta;
+          this.batch.undo.push(() => {
+            if (before > 0) this.learnedCookieCounts.set(k, before);
+            else this.learnedCookieCounts.delete(k);
+          });
+        }
+        if (n > 0) this.learnedCookieCounts.set(k, n);
+        else {
+          this.learnedCookieCounts.delete(k);
+          if (delta < 0) dead.push({ tableId: a.tableId, cookie: BigInt.asUintN(64, a.cookie) });
+        }
+      }
+    }
+  }
+
+  /** Deletes the flows a delete_learned learn action added once no rule has that action any more. */
+  private flushLearned(dead: Array<{ tableId: number; cookie: bigint }>): void {
+    for (const d of dead) {
+      const sel = this.tables.collectLoose({ ...criteriaAll(d.tableId), cookie: d.cookie, cookieMask: 0xffffffffffffffffn });
+      if (sel.ok) deleteRules(this, sel.value, 2 /* OFPRR_DELETE */);
+    }
   }
 
   // --- FlowModHost / RuleOwner ----------------------------------------------------
@@ -233,6 +273,9 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
 
   ruleAdded(rule: Rule, replaced: Rule | null, command: number): void {
     rule.owner = this;
+    const dead: Array<{ tableId: number; cookie: bigint }> = [];
+    this.learnedCookies(rule.actions, 1, dead);
+    if (replaced !== null) this.learnedCookies(replaced.actions, -1, dead);
     const b = this.batch;
     if (b !== null) {
       b.undo.push(() => {
@@ -250,10 +293,13 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
       const ev = { bridge: this.name, event, reason: -1, rule: rule.snapshot(this.now()) } as const;
       this.emit(() => this.events.emit('rule-change', ev));
     }
+    if (dead.length > 0) this.flushLearned(dead);
   }
 
   ruleRemoved(rule: Rule, reason: number): void {
     const now = this.now();
+    const dead: Array<{ tableId: number; cookie: bigint }> = [];
+    this.learnedCookies(rule.actions, -1, dead);
     const b = this.batch;
     if (b !== null) {
       b.undo.push(() => {
@@ -269,6 +315,7 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
       const ev = { bridge: this.name, event: 'removed', reason, rule: rule.snapshot(now) } as const;
       this.emit(() => this.events.emit('rule-change', ev));
     }
+    if (dead.length > 0) this.flushLearned(dead);
   }
 
   /** Emits now, or at the end of a successful batch. */

@@ -14,7 +14,7 @@ import { DP_KEY_WORDS, FLOW_WORDS, N_REGS, W_IN_PORT, W_METADATA, W_REG0, W_TCP_
 import type { Backer } from './backer.js';
 import type { Bridge } from './bridge.js';
 import { pushStats } from './push-stats.js';
-import { Ukey, type TableLookup } from './ukey.js';
+import { Ukey, type LearnRef, type TableLookup } from './ukey.js';
 import { xlate } from './xlate/xlate.js';
 import { decodeControllerUserdata, decodeSlowPathUserdata, encodeSlowPathUserdata } from './xlate/userdata.js';
 
@@ -129,13 +129,15 @@ export class Handler {
     }
   }
 
-  private translate(bridge: Bridge, u: Upcall, now: number, lookups: TableLookup[]): ReturnType<typeof xlate> {
+  private translate(bridge: Bridge, u: Upcall, now: number, lookups: TableLookup[], learns: LearnRef[] | null): ReturnType<typeof xlate> {
     const backer = this.backer;
     backer.lookupLog = lookups;
+    backer.learnLog = learns;
     try {
       return xlate(bridge, u.key, { packet: u.packet, sideEffects: true, now });
     } finally {
       backer.lookupLog = null;
+      backer.learnLog = null;
     }
   }
 
@@ -143,8 +145,9 @@ export class Handler {
     const backer = this.backer;
     const now = backer.clock.now();
     const lookups: TableLookup[] = [];
+    const learns: LearnRef[] = [];
     const revalSeq = backer.revalSeq;
-    const res = this.translate(bridge, u, now, lookups);
+    const res = this.translate(bridge, u, now, lookups, learns);
     // A MAC learned or moved by this translation invalidates flows translated before it.
     bridge.checkMacVersion();
     // The upcalled packet counts for the rules it went through (OVS resubmit_stats).
@@ -159,7 +162,7 @@ export class Handler {
       const ufid = this.nextUfid();
       if (this.put(u.key, mask, actions, ufid)) {
         this.nFlows++;
-        const ukey = new Ukey(ufid, u.key, mask, actions, bridge, res.rules, res.normals, lookups, revalSeq, now);
+        const ukey = new Ukey(ufid, u.key, mask, actions, bridge, res.rules, res.normals, lookups, learns, revalSeq, now);
         backer.ukeys.set(ufid, ukey);
       }
     }
@@ -218,7 +221,7 @@ export class Handler {
     if (decodeSlowPathUserdata(u.userdata) !== null) {
       const now = this.backer.clock.now();
       const lookups: TableLookup[] = [];
-      const res = this.translate(bridge, u, now, lookups);
+      const res = this.translate(bridge, u, now, lookups, null);
       pushStats(res.rules, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
       if (!isDrop(res.actions)) this.backer.dpif.execute(u.packet, res.actions);
     }

@@ -1,14 +1,15 @@
 /*
  * Crediting datapath statistics to what a translation used (OVS xlate_push_stats over an
  * xlate_cache): rule counters and last-used time, table lookup/matched counters, meters and
- * groups of the rules, fin_timeout on TCP FIN/RST, and MAC-learning refreshes for NORMAL.
+ * groups of the rules, fin_timeout on TCP FIN/RST, MAC-learning refreshes for NORMAL, and
+ * learned rules kept fresh (their hard timeout restarts while the learning flow has traffic).
  */
 import type { NormalCacheEntry } from './xlate/context.js';
 import { Rule } from './rule.js';
 import type { OfpAction } from './ofp-actions.js';
 import type { XlateRule } from './xlate-bridge.js';
 import type { Bridge } from './bridge.js';
-import type { TableLookup } from './ukey.js';
+import type { LearnRef, TableLookup } from './ukey.js';
 
 const TCP_FIN = 0x01;
 const TCP_RST = 0x04;
@@ -23,6 +24,7 @@ export function pushStats(
   tcpFlags: number,
   bridgeByName: ((name: string) => Bridge | undefined) | null,
   now: number,
+  learns: readonly LearnRef[] | null = null,
 ): void {
   if (packets <= 0) return;
   for (let i = 0; i < rules.length; i++) {
@@ -45,6 +47,7 @@ export function pushStats(
     t.nLookup += packets;
     if (l.matched) t.nMatched += packets;
   }
+  if (learns !== null) for (const l of learns) l.bridge.learnRefresh(l.fm, used);
   if (normals !== null && bridgeByName !== null) {
     for (const n of normals) {
       const b = bridgeByName(n.bridge);

@@ -139,7 +139,7 @@ export class Revalidator {
   private adopt(f: DpFlow, now: number): Ukey | undefined {
     const owner = this.backer.ownerOf(f.key[W_IN_PORT]!);
     if (owner === undefined) return undefined;
-    const u = new Ukey(f.ufid, f.key, f.mask, f.actions, owner.bridge, [], [], [], -1, now);
+    const u = new Ukey(f.ufid, f.key, f.mask, f.actions, owner.bridge, [], [], [], [], -1, now);
     this.backer.ukeys.set(f.ufid, u);
     return u;
   }
@@ -173,7 +173,7 @@ export class Revalidator {
     const dp = s.packets - u.packets;
     const db = s.bytes - u.bytes;
     if (dp > 0) {
-      pushStats(u.rules, u.lookups, u.normals, dp, db, s.used, s.tcpFlags, this.backer.bridgeByName, now);
+      pushStats(u.rules, u.lookups, u.normals, dp, db, s.used, s.tcpFlags, this.backer.bridgeByName, now, u.learns);
       u.used = s.used;
     }
     u.packets = s.packets;

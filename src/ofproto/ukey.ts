@@ -10,6 +10,13 @@ import type { NormalCacheEntry } from './xlate/context.js';
 import type { OfpAction } from './ofp-actions.js';
 import type { XlateRule } from './xlate-bridge.js';
 import type { Bridge } from './bridge.js';
+import type { FlowMod } from './flow-mod.js';
+
+/** A learn action a translation executed: its learned rule is kept fresh while the flow sees packets (OVS XC_LEARN). */
+export interface LearnRef {
+  readonly bridge: Bridge;
+  readonly fm: FlowMod;
+}
 
 /** A table lookup made by a translation: credited to the table's lookup/matched counters. */
 export interface TableLookup {
@@ -38,6 +45,8 @@ export class Ukey {
     public rules: readonly XlateRule<OfpAction>[],
     public normals: readonly NormalCacheEntry[],
     public lookups: readonly TableLookup[],
+    /** Learn actions of the handler's translation (revalidation runs without side effects, so they stay). */
+    readonly learns: readonly LearnRef[],
     /** Backer revalidation sequence at the last translation (OVS ukey->reval_seq). */
     public revalSeq: number,
     readonly created: number,

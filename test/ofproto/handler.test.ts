@@ -192,3 +192,36 @@ test('recirculation: an MPLS pop recirculates and the second pass is a megaflow 
   assert.equal(ruleWith(s.br, 'table=1').packetCount, 2);
   assert.equal(ruleWith(s.br, 'mpls').packetCount, 2);
 });
+
+test('learned rules stay fresh while the learning flow has traffic; delete_learned removes them with the learner', () => {
+  const s = makeSwitch(3, { failMode: 'secure' });
+  ofctl(
+    s.br,
+    'priority=1,in_port=1,actions=learn(table=1,hard_timeout=10,priority=5,cookie=0x99,delete_learned,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[]),output:2',
+  );
+  ofctl(s.br, 'priority=1,in_port=2,actions=output:3');
+  s.dev.p1!.receive(udpFrame({ ethSrc: A, ethDst: B }));
+  s.sw.handleUpcalls();
+  const learned = (): number => dump(s.br).filter((l) => l.includes('cookie=0x99, table=1')).length;
+  assert.equal(learned(), 1);
+  // 20 s of traffic that never leaves the datapath: revalidation keeps refreshing the learned rule.
+  for (let t = 0; t < 40; t++) {
+    s.clock.advance(500);
+    s.dev.p1!.receive(udpFrame({ ethSrc: A, ethDst: B }));
+    assert.equal(s.sw.handleUpcalls(), 0);
+    s.sw.revalidate();
+    s.sw.run();
+  }
+  assert.equal(learned(), 1, 'still there after twice its hard timeout');
+  s.clock.advance(10001);
+  s.sw.revalidate();
+  s.sw.run();
+  assert.equal(learned(), 0, 'expires once the traffic stops');
+  // Learn again, then delete the learning rule: delete_learned takes the learned rule with it.
+  s.dev.p1!.receive(udpFrame({ ethSrc: A, ethDst: C }));
+  s.sw.handleUpcalls();
+  assert.equal(learned(), 1);
+  ofctl(s.br, 'priority=1,in_port=1', OFPFC.DELETE_STRICT);
+  assert.equal(learned(), 0);
+  assert.deepEqual(dump(s.br), ['priority=1,in_port=2 actions=output:3']);
+});
