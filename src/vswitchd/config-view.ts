@@ -45,7 +45,7 @@ export interface ControllerConfig {
   readonly externalIds: StrMap;
 }
 
-/** Bridge other_config keys (and Open_vSwitch ones the bridge may override), parsed. */
+/** Bridge other_config keys tsovs understands, parsed. */
 export interface BridgeTuning {
   /** other_config:mac-aging-time, seconds (OVS default 300). */
   readonly macAgingTime: number;
@@ -55,10 +55,6 @@ export interface BridgeTuning {
   readonly datapathId: string | undefined;
   /** other_config:hwaddr (xx:xx:xx:xx:xx:xx), or undefined. */
   readonly hwaddr: string | undefined;
-  /** Datapath flow limit (OVS Open_vSwitch other_config:flow-limit, default 200000). */
-  readonly flowLimit: number;
-  /** Idle time before a datapath flow is removed, ms (other_config:max-idle, default 10000). */
-  readonly maxIdle: number;
 }
 
 export interface BridgeConfig {
@@ -99,7 +95,7 @@ function intConfig(value: string | undefined, dflt: number, min = 0): number {
   return Number.isSafeInteger(n) && n >= min ? n : dflt;
 }
 
-function tuning(bridge: StrMap, global: StrMap): BridgeTuning {
+function tuning(bridge: StrMap): BridgeTuning {
   const dpid = bridge['datapath-id'];
   const hw = bridge.hwaddr;
   return {
@@ -107,8 +103,6 @@ function tuning(bridge: StrMap, global: StrMap): BridgeTuning {
     macTableSize: intConfig(bridge['mac-table-size'], 2048, 1),
     datapathId: dpid !== undefined && /^(0x)?[0-9a-fA-F]{16}$/.test(dpid) ? dpid.replace(/^0x/, '').toLowerCase() : undefined,
     hwaddr: hw !== undefined && /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(hw) ? hw.toLowerCase() : undefined,
-    flowLimit: intConfig(bridge['flow-limit'] ?? global['flow-limit'], 200000),
-    maxIdle: intConfig(bridge['max-idle'] ?? global['max-idle'], 10000, 500),
   };
 }
 
@@ -190,15 +184,14 @@ export function resolveConfig(doc: Readonly<ConfigDoc>): VswitchConfig {
       controllers,
       otherConfig: other,
       externalIds: map(b.external_ids),
-      tuning: tuning(other, globalOther),
+      tuning: tuning(other),
     });
   }
-  const global = tuning({}, globalOther);
   return {
     uuid: root.uuid,
     generation: doc.generation,
-    flowLimit: global.flowLimit,
-    maxIdle: global.maxIdle,
+    flowLimit: intConfig(globalOther['flow-limit'], 200000),
+    maxIdle: intConfig(globalOther['max-idle'], 10000, 500),
     bridges,
     otherConfig: globalOther,
     externalIds: map(root.row.external_ids),
