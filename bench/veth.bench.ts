@@ -259,6 +259,9 @@ export async function benchVeth(): Promise<BenchResult[]> {
       out.push({ name: `${label}: tsovs lost (of generated)`, value: t.genTx > 0 ? ((t.genTx - t.sinkRx) / t.genTx) * 100 : 0, unit: '%' });
       out.push({ name: `${label}: tsovs AF_PACKET kernel drops`, value: t.kernelDrops / t.seconds / 1e3, unit: 'kpps' });
       out.push({ name: `${label}: tsovs CPU`, value: t.cpu, unit: 'cores' });
+      // Forwarded per CPU-second of the switch process: comparable even when other work shares the CPU.
+      const tEff = t.cpu > 0 ? tPps / t.cpu : 0;
+      out.push({ name: `${label}: tsovs sink rx per switch core`, value: tEff / 1e3, unit: 'kpps/core' });
       const o = await runOvs(flows);
       if (o === null) {
         console.error('bench veth: reference OVS not available (openvswitch-switch and ovs-veth-bench.sh); no comparison');
@@ -268,7 +271,10 @@ export async function benchVeth(): Promise<BenchResult[]> {
       out.push({ name: `${label}: OVS sink rx`, value: oPps / 1e3, unit: 'kpps' });
       out.push({ name: `${label}: OVS lost (of generated)`, value: o.gen_tx > 0 ? ((o.gen_tx - o.sink_rx) / o.gen_tx) * 100 : 0, unit: '%' });
       out.push({ name: `${label}: OVS CPU`, value: o.vswitchd_cores, unit: 'cores' });
+      const oEff = o.vswitchd_cores > 0 ? oPps / o.vswitchd_cores : 0;
+      out.push({ name: `${label}: OVS sink rx per switch core`, value: oEff / 1e3, unit: 'kpps/core' });
       out.push({ name: `${label}: tsovs / OVS sink rx`, value: oPps > 0 ? tPps / oPps : 0, unit: 'ratio' });
+      out.push({ name: `${label}: tsovs / OVS sink rx per switch core`, value: oEff > 0 ? tEff / oEff : 0, unit: 'ratio' });
     }
   } finally {
     rmSync(workdir, { recursive: true, force: true });
