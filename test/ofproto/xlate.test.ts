@@ -332,3 +332,16 @@ test('select groups use dp_hash by default: hash and recirculate, then pick by t
   }
   assert.deepEqual([...counts.entries()].sort(), [['2,4', 4], ['3,4', 12]], 'weights 1:3 over 16 hash values');
 });
+
+test('property: valueBits reads the same bits as the field table helper', async () => {
+  const fc = (await import('fast-check')).default;
+  const { valueBits } = await import('../../src/ofproto/xlate/actions.js');
+  const { getValueBits } = await import('../../src/flow/meta-flow.js');
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.nat(), fc.integer({ min: 1, max: 32 }), (v, o, n) => {
+      const ofs = o % (v.length * 8);
+      assert.equal(valueBits(v, ofs, n), getValueBits(v, ofs, n));
+    }),
+    { seed: 11, numRuns: 2000 },
+  );
+});

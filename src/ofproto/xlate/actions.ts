@@ -63,6 +63,17 @@ type Ctx = XlateCtx<OfpAction>;
 
 // --- field access with OVS's mf_set_flow_value semantics ------------------------------
 
+/** Bits [ofs, ofs + n) (n <= 32) of a big-endian byte array, as an unsigned number. */
+export function valueBits(v: Uint8Array, ofs: number, n: number): number {
+  const last = v.length - 1 - (ofs >> 3);
+  let first = v.length - 1 - ((ofs + n - 1) >> 3);
+  if (first < 0) first = 0;
+  let acc = 0;
+  for (let b = first; b <= last; b++) acc = acc * 256 + v[b]!;
+  acc = Math.floor(acc / (1 << (ofs & 7)));
+  return n >= 32 ? acc % 0x100000000 >>> 0 : (acc % (1 << n)) >>> 0;
+}
+
 /** Writes the bits of `mask` into wc for field `f` (OVS mf_mask_field_masked). */
 export function maskFieldMasked(f: MfField, mask: Uint8Array, wc: Uint32Array): void {
   const id = f.id;
@@ -76,7 +87,7 @@ export function maskFieldMasked(f: MfField, mask: Uint8Array, wc: Uint32Array): 
     return;
   }
   for (const s of f.segments) {
-    const m = getValueBits(mask, s.fieldOfs, s.bits);
+    const m = valueBits(mask, s.fieldOfs, s.bits);
     wc[s.word] = (wc[s.word]! | ((m << s.shift) >>> 0)) >>> 0;
   }
 }
@@ -93,10 +104,22 @@ function setTci(flow: Uint32Array, tci: number): void {
 
 /** OVS mf_set_flow_value_masked: value under mask, with the VLAN fields' special meaning. */
 export function setFlowValueMasked(f: MfField, value: Uint8Array, mask: Uint8Array, flow: Uint32Array): void {
+  const id = f.id;
+  if (
+    id !== MFF.VLAN_TCI && id !== MFF.DL_VLAN && id !== MFF.VLAN_VID && id !== MFF.DL_VLAN_PCP &&
+    id !== MFF.VLAN_PCP && id !== MFF.IN_PORT_OXM && id !== MFF.ACTSET_OUTPUT
+  ) {
+    // Plain storage: write value bits under the mask, segment by segment.
+    for (const s of f.segments) {
+      const m = (valueBits(mask, s.fieldOfs, s.bits) << s.shift) >>> 0;
+      const v = (valueBits(value, s.fieldOfs, s.bits) << s.shift) >>> 0;
+      flow[s.word] = ((flow[s.word]! & ~m) | (v & m)) >>> 0;
+    }
+    return;
+  }
   const cur = mfGetValue(f, flow);
   const v = new Uint8Array(f.nBytes);
   for (let i = 0; i < f.nBytes; i++) v[i] = (value[i]! & mask[i]!) | (cur[i]! & ~mask[i]!);
-  const id = f.id;
   const tci = flow[W_VLAN0]! & 0xffff;
   if (id === MFF.VLAN_TCI) {
     setTci(flow, getValueBits(v, 0, 16));
