@@ -523,6 +523,8 @@ static void on_monitor_event(uv_poll_t *h, int status, int events) {
   int r = link_monitor_read(m->fd, monitor_msg, m);
   if (r == -ENOBUFS) monitor_msg(m, 0, 0, "", 0); /* overrun: JS re-reads every device it watches */
   napi_close_handle_scope(m->env, scope);
+  /* libuv stops a poll handle after POLLERR (the overrun); the error is consumed, so go on. */
+  if (status < 0 && m->poll != NULL && m->fd >= 0) uv_poll_start(m->poll, UV_READABLE, on_monitor_event);
 }
 
 /* openLinkMonitor(netns, cb(type 1=new 2=del 0=resync, ifindex, name, flags)) */

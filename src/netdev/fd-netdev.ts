@@ -124,9 +124,15 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
     else this.addon.stopPoll(h);
   }
 
-  private onReadable(_status: number): void {
+  private onReadable(status: number): void {
     const h = this.h;
     if (h === null) return;
+    this.drain(h);
+    // libuv stops polling after POLLERR; the error was read by recv(), so poll again.
+    if (status < 0 && this.h === h && this.handler !== null) this.addon.startPoll(h, this.readableFn);
+  }
+
+  private drain(h: NativeHandle): void {
     const addon = this.addon;
     const meta = this.meta;
     const packets = this.packets;
