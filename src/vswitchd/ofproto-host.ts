@@ -23,6 +23,7 @@ import '../netdev/pcap.js';
 import type { BridgeConfig, PortConfig, VswitchConfig } from './config-view.js';
 import type { BridgeHost, BridgeHostFactory, DaemonServices, InterfaceStatus, StatusReport } from './bridge-host.js';
 import type { VlogModule } from './vlog.js';
+import { registerOfprotoCommands } from './ofproto-commands.js';
 
 /**
  * OVS --enable-dummy: `system` makes system devices dummies, `override` makes every type
@@ -71,6 +72,7 @@ export class OfprotoHost implements BridgeHost {
     this.dummy = opts.dummy ?? null;
     this.log = services.vlog.module('bridge');
     this.ofproto.start();
+    registerOfprotoCommands(this.ofproto, services.commands);
   }
 
   applyConfig(config: VswitchConfig): StatusReport {

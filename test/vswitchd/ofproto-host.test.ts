@@ -136,3 +136,39 @@ test('an interface that cannot be opened gets an error and ofport -1', async () 
     await d.stop();
   }
 });
+
+test('appctl: fdb/show, fdb/flush, dpif/show, dpctl/show, dpctl/dump-flows, revalidator/purge', async () => {
+  const { d, host } = await start('override');
+  const app = async (method: string, ...params: string[]): Promise<{ result: string | null; error: string | null }> => {
+    const { unixctlTransact } = await import('../../src/vswitchd/unixctl.js');
+    return unixctlTransact(d.socketPath, method, params);
+  };
+  try {
+    await vs(d, 'add-br', 'br0', '--', 'add-port', 'br0', 'p1', '--', 'add-port', 'br0', 'p2');
+    const br = host().ofproto.bridge('br0')!;
+    const frame = new Uint8Array(60);
+    frame.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x88, 0xb5]);
+    (br.portByName('p1')!.netdev as DummyNetdev).receive(frame);
+    host().ofproto.handleUpcalls();
+
+    const fdb = (await app('fdb/show', 'br0')).result!;
+    assert.match(fdb, /^ port {2}VLAN {2}MAC {16}Age\n/);
+    assert.match(fdb, /\n +p1 +0 {2}00:00:00:00:00:01 +\d+\n/);
+    assert.equal((await app('fdb/show', 'br9')).error, 'no such bridge');
+    assert.equal((await app('fdb/flush', 'br0')).result, 'table successfully flushed\n');
+    assert.doesNotMatch((await app('fdb/show', 'br0')).result!, /00:00:00:00:00:01/);
+
+    const dpif = (await app('dpif/show')).result!;
+    assert.match(dpif, /^\S+@\S+: hit:\d+ missed:1\n {2}br0:\n/);
+    assert.match(dpif, /\n {4}p1 1\/\d+: \(dummy\)\n/);
+    assert.match((await app('dpctl/show')).result!, /\n {2}flows: 1\n/);
+    const flows = (await app('dpctl/dump-flows')).result!;
+    assert.match(flows, /^flow-dump from the main thread:\n.*eth_type\(0x88b5\).*packets:0, bytes:0, used:never, actions:/s);
+    assert.match((await app('dpctl/dump-flows', '-m')).result!, /ufid:/);
+    assert.equal((await app('dpctl/dump-flows', 'nosuch')).error, 'nosuch: no such datapath');
+    assert.equal((await app('revalidator/purge')).result, '');
+    assert.equal((await app('dpctl/dump-flows')).result, 'flow-dump from the main thread:\n');
+  } finally {
+    await d.stop();
+  }
+});
