@@ -13,7 +13,7 @@ import type { Bridge } from './bridge.js';
 import type { BridgePort } from './bridge-port.js';
 import { Handler } from './handler.js';
 import { Revalidator } from './revalidator.js';
-import type { LearnRef, TableLookup, Ukey } from './ukey.js';
+import { UkeyMap, type LearnRef, type TableLookup } from './ukey.js';
 import type { OfpAction } from './ofp-actions.js';
 import { RecircTable } from './xlate/recirc.js';
 
@@ -40,7 +40,7 @@ export class Backer {
   readonly dpif: Dpif;
   readonly clock: Clock;
   /** Megaflow records by ufid (OVS udpif->ukeys). */
-  readonly ukeys = new Map<string, Ukey>();
+  readonly ukeys = new UkeyMap();
   /** Bumps whenever some bridge changes: datapath flows translated earlier are re-checked. */
   revalSeq = 1;
   /** Most datapath flows the handler installs (other_config:flow-limit). */

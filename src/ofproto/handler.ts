@@ -14,7 +14,7 @@ import { DP_KEY_WORDS, FLOW_WORDS, N_REGS, W_IN_PORT, W_METADATA, W_REG0, W_TCP_
 import type { Backer } from './backer.js';
 import type { Bridge } from './bridge.js';
 import { pushStats } from './push-stats.js';
-import { Ukey, type LearnRef, type TableLookup } from './ukey.js';
+import { megaflowHash, Ukey, type LearnRef, type TableLookup } from './ukey.js';
 import { xlate } from './xlate/xlate.js';
 import { decodeControllerUserdata, decodeSlowPathUserdata, encodeSlowPathUserdata } from './xlate/userdata.js';
 
@@ -159,11 +159,15 @@ export class Handler {
       // The translation's mask is fresh and only has datapath words set; the datapath masks the key.
       const mask = backer.megaflows ? res.mask : EXACT_MASK;
       const actions = res.slowPath ? [slowPathAction(res.slow)] : res.actions;
-      const ufid = this.nextUfid();
-      if (this.put(u.key, mask, actions, ufid)) {
-        this.nFlows++;
-        const ukey = new Ukey(ufid, u.key, mask, actions, bridge, res.rules, res.normals, lookups, learns, revalSeq, now);
-        backer.ukeys.set(ufid, ukey);
+      const hash = megaflowHash(u.key, mask);
+      if (backer.ukeys.find(u.key, mask, hash) !== undefined) {
+        this.stats.duplicates++; // another packet of this flow was handled first
+      } else {
+        const ufid = this.nextUfid();
+        if (this.put(u.key, mask, actions, ufid)) {
+          this.nFlows++;
+          backer.ukeys.add(new Ukey(ufid, u.key, mask, actions, bridge, res.rules, res.normals, lookups, learns, revalSeq, now), hash);
+        }
       }
     }
     if (!isDrop(res.actions)) backer.dpif.execute(u.packet, res.actions);

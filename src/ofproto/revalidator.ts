@@ -103,7 +103,7 @@ export class Revalidator {
       live.push(ukey);
     }
     // Ukeys whose datapath flow is gone (deleted behind our back, e.g. dpctl/del-flows).
-    for (const [ufid, u] of backer.ukeys) if (u.dumpSeq !== dumpSeq) backer.ukeys.delete(ufid);
+    for (const u of [...backer.ukeys.values()]) if (u.dumpSeq !== dumpSeq) backer.ukeys.delete(u);
     // Over the limit: the least recently used flows go first.
     if (live.length > limit) {
       live.sort((a, b) => (a.used || a.created) - (b.used || b.created));
@@ -140,7 +140,7 @@ export class Revalidator {
     const owner = this.backer.ownerOf(f.key[W_IN_PORT]!);
     if (owner === undefined) return undefined;
     const u = new Ukey(f.ufid, f.key, f.mask, f.actions, owner.bridge, [], [], [], [], -1, now);
-    this.backer.ukeys.set(f.ufid, u);
+    this.backer.ukeys.add(u);
     return u;
   }
 
@@ -190,7 +190,7 @@ export class Revalidator {
     }
     if (u !== null) {
       if (s !== null) this.push(u, s, this.backer.clock.now());
-      this.backer.ukeys.delete(ufid);
+      this.backer.ukeys.delete(u);
     }
   }
 }

@@ -6,6 +6,8 @@
  * rules. Also the datapath-action equality the revalidator needs.
  */
 import { DpActionType, type DpAction } from '../datapath/actions.js';
+import { hashAdd, hashFinish } from '../flow/hash.js';
+import { DP_KEY_WORDS } from '../flow/layout.js';
 import type { NormalCacheEntry } from './xlate/context.js';
 import type { OfpAction } from './ofp-actions.js';
 import type { XlateRule } from './xlate-bridge.js';
@@ -32,6 +34,8 @@ export class Ukey {
   used = 0;
   /** The revalidator pass that last saw the flow in a dump. */
   dumpSeq = 0;
+  /** megaflowHash(flow, mask), set by UkeyMap.add. */
+  hash = 0;
   constructor(
     readonly ufid: string,
     /** The flow that was translated (full FLOW_WORDS upcall key; in_port is the datapath port). */
@@ -51,6 +55,81 @@ export class Ukey {
     public revalSeq: number,
     readonly created: number,
   ) {}
+}
+
+/** Hash of a megaflow (flow & mask, mask) over the datapath words. */
+export function megaflowHash(flow: Uint32Array, mask: Uint32Array): number {
+  let h = 0;
+  for (let i = 0; i < DP_KEY_WORDS; i++) {
+    const m = mask[i]!;
+    if (m !== 0) h = hashAdd(hashAdd(h, i), flow[i]! & m);
+    h = hashAdd(h, m);
+  }
+  return hashFinish(h, DP_KEY_WORDS * 8);
+}
+
+/** True if (a & ma, ma) and (b & mb, mb) are the same megaflow. */
+export function sameMegaflow(a: Uint32Array, ma: Uint32Array, b: Uint32Array, mb: Uint32Array): boolean {
+  for (let i = 0; i < DP_KEY_WORDS; i++) {
+    const m = ma[i]!;
+    if (m !== mb[i] || ((a[i]! ^ b[i]!) & m) !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The ukeys of a datapath: by ufid, and by megaflow so the handler sees that a flow is
+ * already installed without asking the datapath (bursts of one new flow all miss).
+ */
+export class UkeyMap {
+  private readonly byUfid = new Map<string, Ukey>();
+  private readonly byFlow = new Map<number, Ukey[]>();
+
+  get size(): number {
+    return this.byUfid.size;
+  }
+
+  get(ufid: string): Ukey | undefined {
+    return this.byUfid.get(ufid);
+  }
+
+  values(): IterableIterator<Ukey> {
+    return this.byUfid.values();
+  }
+
+  /** Adds a ukey; `hash` is megaflowHash(u.flow, u.mask) when the caller has it already. */
+  add(u: Ukey, hash: number = megaflowHash(u.flow, u.mask)): void {
+    this.byUfid.set(u.ufid, u);
+    u.hash = hash;
+    const h = hash;
+    const list = this.byFlow.get(h);
+    if (list === undefined) this.byFlow.set(h, [u]);
+    else list.push(u);
+  }
+
+  delete(u: Ukey): void {
+    if (this.byUfid.get(u.ufid) !== u) return;
+    this.byUfid.delete(u.ufid);
+    const h = u.hash;
+    const list = this.byFlow.get(h);
+    if (list === undefined) return;
+    const i = list.indexOf(u);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.byFlow.delete(h);
+  }
+
+  /** The ukey of the megaflow (flow & mask, mask), if one is installed. */
+  find(flow: Uint32Array, mask: Uint32Array, hash: number = megaflowHash(flow, mask)): Ukey | undefined {
+    const list = this.byFlow.get(hash);
+    if (list === undefined) return undefined;
+    for (const u of list) if (sameMegaflow(u.flow, u.mask, flow, mask)) return u;
+    return undefined;
+  }
+
+  clear(): void {
+    this.byUfid.clear();
+    this.byFlow.clear();
+  }
 }
 
 function u32Equal(a: Uint32Array, b: Uint32Array): boolean {

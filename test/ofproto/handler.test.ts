@@ -225,3 +225,15 @@ test('learned rules stay fresh while the learning flow has traffic; delete_learn
   assert.equal(learned(), 0);
   assert.deepEqual(dump(s.br), ['priority=1,in_port=2 actions=output:3']);
 });
+
+test('a burst of one new flow: every packet is a miss, one megaflow is installed', () => {
+  const s = makeSwitch(2, { failMode: 'secure' });
+  ofctl(s.br, 'priority=1,in_port=1,actions=output:2');
+  const f = udpFrame({ ethSrc: A, ethDst: B });
+  s.dev.p1!.receiveMany([f, f, f, f, f]);
+  assert.equal(s.sw.handleUpcalls(), 5);
+  const st = s.sw.backer('dummy')!.handler.stats;
+  assert.deepEqual([st.misses, st.installed, st.duplicates, st.failed], [5, 1, 4, 0]);
+  assert.equal(s.dev.p2!.takeSent().length, 5);
+  assert.equal(ruleWith(s.br, 'in_port=1').packetCount, 5);
+});
