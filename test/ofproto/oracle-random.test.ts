@@ -34,6 +34,7 @@ const ruleArb = (table: number, nTables: number): fc.Arbitrary<string> =>
           'out1', 'out2', 'out3', 'out4', 'FLOOD', 'ALL', 'IN_PORT', 'LOCAL', 'drop', 'NORMAL',
           'mod_dl_dst', 'mod_dl_src', 'mod_nw_dst', 'mod_nw_tos', 'mod_tp_dst', 'dec_ttl', 'mod_vlan_vid', 'strip_vlan',
           'load_reg0', 'load_reg1', 'resubmit', 'resubmit_port', 'controller',
+          'clone', 'exit', 'note', 'set_queue', 'stack', 'move', 'mod_vlan_pcp', 'output_reg', 'enqueue', 'mod_nw_ttl',
         ),
         { minLength: 1, maxLength: 4 },
       ),
@@ -67,6 +68,16 @@ const ruleArb = (table: number, nTables: number): fc.Arbitrary<string> =>
           case 'resubmit': if (table + 1 < nTables) a.push(`resubmit(,${table + 1})`); break;
           case 'resubmit_port': if (table + 1 < nTables) a.push(`resubmit(3,${table + 1})`); break;
           case 'controller': a.push('controller:64'); break;
+          case 'clone': a.push('clone(mod_dl_dst:00:00:00:00:00:77,output:2)'); break;
+          case 'exit': a.push('exit'); break;
+          case 'note': a.push('note:ab.cd'); break;
+          case 'set_queue': a.push('set_queue:3'); break;
+          case 'stack': a.push('push:NXM_OF_ETH_SRC[0..31],pop:NXM_NX_REG2[]'); break;
+          case 'move': a.push('move:NXM_OF_ETH_SRC[0..15]->NXM_NX_REG0[0..15]'); break;
+          case 'mod_vlan_pcp': a.push('mod_vlan_pcp:5'); break;
+          case 'output_reg': a.push('output:NXM_NX_REG0[0..2]'); break;
+          case 'enqueue': a.push('enqueue:3:2'); break;
+          case 'mod_nw_ttl': if (ip) a.push('mod_nw_ttl:9'); break;
           default: a.push(x);
         }
       }
