@@ -67,7 +67,7 @@ const caseArb = fc.record({
 });
 
 const live = ovsAvailable();
-const CASES = fc.sample(caseArb, { seed: Number(process.env.ORACLE_SEED ?? 4242), numRuns: Number(process.env.ORACLE_RUNS ?? 4) });
+const CASES = fc.sample(caseArb, { seed: Number(process.env.ORACLE_SEED ?? 4242), numRuns: Number(process.env.ORACLE_RUNS ?? 3) });
 
 function ovsPort(p: PortCfg): PortConfig {
   const port: string[] = [];
