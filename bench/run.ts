@@ -14,6 +14,7 @@ const groups: Group[] = [
   { name: 'megaflow', run: async () => (await import('./megaflow.bench.js')).benchMegaflow() },
   { name: 'datapath', run: async () => (await import('./datapath.bench.js')).benchDatapath() },
   { name: 'classifier', run: async () => (await import('./classifier.bench.js')).benchClassifier() },
+  { name: 'ofproto', run: async () => (await import('./ofproto.bench.js')).benchOfproto() },
 ];
 
 function asResult(r: { name: string; mpps: number }): BenchResult {
