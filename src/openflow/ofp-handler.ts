@@ -182,7 +182,7 @@ function handle(mgr: ConnMgr, c: OfConn, m: OfMessage, raw: Uint8Array): Err {
       return null;
     case OfType.TABLE_FEATURES_STATS_REQUEST:
       if (m.tables.length > 0) return 'OFPTFFC_EPERM';
-      c.send(tableFeaturesReply(sw, m.xid));
+      c.send(tableFeaturesReply(sw, m.xid, c.version));
       return null;
     case OfType.PORT_STATS_REQUEST:
       c.send(portStatsReply(sw, m));

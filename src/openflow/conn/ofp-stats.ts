@@ -33,6 +33,7 @@ import {
 } from '../codec/index.js';
 import type { SwitchApi } from '../switch-api.js';
 import { flowStatsEntry, groupTypeNumber, splitDuration } from './convert.js';
+import { tableFeatureProps } from './table-features.js';
 
 export type StatsResult = { ok: true; msg: OfMessage } | { ok: false; error: string };
 
@@ -112,7 +113,7 @@ export function tableStatsReply(sw: SwitchApi, xid: number): TableStatsReplyMsg 
     flags: 0,
     entries: sw.tables().map((t) => ({
       tableId: t.tableId,
-      name: t.name ?? `table${t.tableId}`,
+      name: t.name ?? '',
       wildcards: OFPFW10_ALL,
       maxEntries: t.maxEntries,
       activeCount: t.activeCount,
@@ -122,20 +123,21 @@ export function tableStatsReply(sw: SwitchApi, xid: number): TableStatsReplyMsg 
   };
 }
 
-/** Table features: names, limits and metadata masks (property lists are left empty). */
-export function tableFeaturesReply(sw: SwitchApi, xid: number): TableFeaturesMsg {
+/** Table features: names, limits, metadata masks and what each table supports. */
+export function tableFeaturesReply(sw: SwitchApi, xid: number, version: number): TableFeaturesMsg {
+  const n = sw.nVisibleTables;
   return {
     type: OfType.TABLE_FEATURES_STATS_REPLY,
     xid,
     flags: 0,
     tables: sw.tables().map((t) => ({
       tableId: t.tableId,
-      name: t.name ?? `table${t.tableId}`,
+      name: t.name ?? '',
       metadataMatch: U64_MAX,
       metadataWrite: U64_MAX,
       config: 0,
       maxEntries: t.maxEntries,
-      props: [],
+      props: tableFeatureProps(version, t.tableId, n),
     })),
   };
 }
