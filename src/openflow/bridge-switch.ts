@@ -63,6 +63,12 @@ export class BridgeSwitch implements SwitchApi {
   now(): number {
     return this.bridge.now();
   }
+  get version(): number {
+    return this.bridge.version;
+  }
+  revalidate(): void {
+    this.bridge.backer.revalidator.revalidate(this.bridge.now());
+  }
   get fragHandling(): Bridge['fragHandling'] {
     return this.bridge.fragHandling;
   }

@@ -194,6 +194,7 @@ export class ConnMgr {
   /** The port-mod being handled: no port-status to its sender before OpenFlow 1.5. */
   portModSource: OfConn | null = null;
   private closed = false;
+  private revalidatePending = false;
 
   constructor(
     readonly sw: SwitchApi,
@@ -441,8 +442,20 @@ export class ConnMgr {
     const c = this.findConn(s, rc);
     if (c === undefined) return;
     this.failOpen?.maybeRecover();
+    const v = this.sw.version;
     handleOpenflow(this, c, msg);
     this.flushMonitorUpdates();
+    if (this.sw.version !== v) this.revalidateSoon();
+  }
+
+  /** Revalidates datapath flows once the current burst of requests is handled (OVS wakes its revalidators on a table change). */
+  private revalidateSoon(): void {
+    if (this.revalidatePending || this.closed) return;
+    this.revalidatePending = true;
+    setImmediate(() => {
+      this.revalidatePending = false;
+      if (!this.closed) this.sw.revalidate();
+    });
   }
 
   /** OVS update_want_packet_in_on_miss, summed over connections into the bridge. */

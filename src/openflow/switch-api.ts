@@ -67,6 +67,10 @@ export interface SwitchApi {
   readonly events: Emitter<OfprotoEvents>;
   /** Clock ms (the bridge's injected clock). */
   now(): number;
+  /** Bumps on every change that can change how packets are forwarded. */
+  readonly version: number;
+  /** Brings cached datapath flows up to date with the tables now (OVS wakes its revalidators). */
+  revalidate(): void;
 
   readonly fragHandling: FragHandling;
   setFragHandling(mode: FragHandling): void;
