@@ -13,7 +13,7 @@ import { Packet } from '../src/packet/packet.js';
 import { buildFrame } from '../src/packet/build.js';
 import { FLOW_WORDS, W_ETH_TYPE, W_IN_PORT, W_IPV4_DST, W_IPV4_SRC, W_NW, W_RECIRC_ID, W_TP } from '../src/flow/layout.js';
 import { ManualClock, type Clock } from '../src/util/clock.js';
-import type { BenchResult } from './result.js';
+import { cpuSeconds, type BenchResult } from './result.js';
 
 const OUT: DpAction[] = [{ type: DpActionType.OUTPUT, port: 2 }];
 
@@ -65,12 +65,6 @@ function makeBatches(frames: Uint8Array[]): PacketBatch[] {
     batches.push(b);
   }
   return batches;
-}
-
-/** CPU seconds of this process (user + system): the machine is shared, so rates are per CPU second. */
-export function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
 }
 
 function pump(inPort: DummyNetdev, batches: PacketBatch[], packets: number): number {

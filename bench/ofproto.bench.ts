@@ -13,7 +13,7 @@ import type { Bridge } from '../src/ofproto/bridge.js';
 import { parseFlowMod, OFPFC } from '../src/openflow/flow-syntax/flow-mod.js';
 import { buildFrame } from '../src/packet/build.js';
 import { ManualClock } from '../src/util/clock.js';
-import type { BenchResult } from './result.js';
+import { cpuSeconds, type BenchResult } from './result.js';
 
 interface Rig {
   sw: Ofproto;
@@ -50,12 +50,12 @@ function udp(i: number, o: { dstIp?: number; srcMac?: number; dstMac?: number } 
 /** Injects the frames in chunks the upcall queue can hold; returns setups per second. */
 function setups(r: Rig, frames: Uint8Array[]): number {
   const chunk = 2048;
-  const t0 = performance.now();
+  const t0 = cpuSeconds();
   for (let i = 0; i < frames.length; i += chunk) {
     r.p1.receiveMany(frames.slice(i, i + chunk));
     r.sw.handleUpcalls();
   }
-  const ms = performance.now() - t0;
+  const ms = (cpuSeconds() - t0) * 1000;
   const b = r.sw.backers()[0]!;
   if (b.nFlows < frames.length * 0.99) throw new Error(`only ${b.nFlows} flows for ${frames.length} setups`);
   return frames.length / (ms / 1000);
@@ -126,23 +126,23 @@ function revalidation(nFlows: number): BenchResult[] {
   r.sw.revalidate();
   let steady = Infinity;
   for (let k = 0; k < 3; k++) {
-    const t0 = performance.now();
+    const t0 = cpuSeconds();
     const a = r.sw.revalidate()[0]!;
-    steady = Math.min(steady, performance.now() - t0);
+    steady = Math.min(steady, (cpuSeconds() - t0) * 1000);
     if (a.kept !== nFlows) throw new Error(`kept ${a.kept} of ${nFlows}`);
   }
   let changed = Infinity;
   for (let k = 0; k < 2; k++) {
     // Every flow must be re-translated after a table change.
     add(r.br, `table=2,priority=${2 + k},ip,nw_tos=4,actions=output:3`);
-    const t0 = performance.now();
+    const t0 = cpuSeconds();
     const c = r.sw.revalidate()[0]!;
-    changed = Math.min(changed, performance.now() - t0);
+    changed = Math.min(changed, (cpuSeconds() - t0) * 1000);
     if (c.revalidated !== nFlows) throw new Error(`revalidated ${c.revalidated} of ${nFlows}`);
   }
   return [
-    { name: `revalidate ${nFlows / 1000}k flows, nothing changed (dump + stats)`, value: steady, unit: 'ms' },
-    { name: `revalidate ${nFlows / 1000}k flows after a table change (re-translate all)`, value: changed, unit: 'ms' },
+    { name: `revalidate ${nFlows / 1000}k flows, nothing changed (dump + stats)`, value: steady, unit: 'ms CPU' },
+    { name: `revalidate ${nFlows / 1000}k flows after a table change (re-translate all)`, value: changed, unit: 'ms CPU' },
   ];
 }
 
