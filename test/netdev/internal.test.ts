@@ -32,7 +32,7 @@ function linkShow(ns: string, name: string): string | null {
   }
 }
 
-describe('internal and tap ports (TAP devices)', { skip: skip ?? false }, () => {
+describe('internal and tap ports (TAP devices)', { skip: skip ?? false, timeout: 60000 }, () => {
   const sb = new Sandbox();
   let nsSw = '';
   let nsA = '';

@@ -23,7 +23,7 @@ function node(code: string, env: Record<string, string> = {}, prefix: string[] =
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
-describe('native addon loader and errors', () => {
+describe('native addon loader and errors', { timeout: 60000 }, () => {
   test('every port type is registered', () => {
     for (const t of ['dummy', 'system', 'internal', 'tap', 'vxlan', 'geneve', 'stream', 'dgram', 'pcap']) {
       assert.ok(netdevTypes().includes(t), `${t} in ${netdevTypes().join(',')}`);

@@ -39,6 +39,14 @@ export class Sandbox {
 
   constructor() {
     this.tag = `${(process.pid % 100000).toString(36)}${(serial++).toString(36)}`;
+    // A test process killed by a signal (test timeout, ^C) still removes its namespaces.
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      process.once(sig, () => {
+        this.cleanup();
+        process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+      });
+    }
+    process.once('exit', () => this.cleanup());
   }
 
   /** A namespace named tsovs-t<tag>-<suffix>, with lo up and IPv6 off (no ND noise). */

@@ -46,7 +46,7 @@ function handMadePcap(frames: Uint8Array[]): Uint8Array {
 const N = 100;
 const frames = Array.from({ length: N }, (_, i) => udpFrame({ sport: 10000 + i, dport: 9, payload: 18 + (i % 7) }));
 
-describe('pcap ports', () => {
+describe('pcap ports', { timeout: 30000 }, () => {
   test('reader: big-endian nanosecond file', () => {
     const recs = parsePcap(handMadePcap(frames.slice(0, 3)));
     assert.equal(recs.length, 3);

@@ -69,7 +69,7 @@ function connectPeer(target: { path: string } | { port: number }): Promise<Strea
 
 const frames = Array.from({ length: 20 }, (_, i) => udpFrame({ sport: 2000 + i, payload: 30 + i * 50 }));
 
-describe('QEMU stream ports', () => {
+describe('QEMU stream ports', { timeout: 30000 }, () => {
   test('two peers (unix and TCP) exchange frames through a Datapath; frames split across writes', async () => {
     const sockPath = join(dir, 'a.sock');
     const a = new StreamNetdev('qa', { path: sockPath, server: 'true' });
@@ -173,7 +173,7 @@ for line in sys.stdin:
 
 const dgramSkip = !nativeAvailable() ? 'native addon not built' : !commandExists('python3') ? 'needs python3' : false;
 
-describe('QEMU dgram ports', { skip: dgramSkip }, () => {
+describe('QEMU dgram ports', { skip: dgramSkip, timeout: 30000 }, () => {
   test('a unix datagram peer and a UDP peer exchange frames through a Datapath', async () => {
     const tsPath = join(dir, 'ts-dgram.sock');
     const peerPath = join(dir, 'peer-dgram.sock');

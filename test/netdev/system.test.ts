@@ -24,7 +24,7 @@ async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
   return true;
 }
 
-describe('system ports (AF_PACKET)', { skip: skip ?? false }, () => {
+describe('system ports (AF_PACKET)', { skip: skip ?? false, timeout: 90000 }, () => {
   const sb = new Sandbox();
   let nsSw = '';
   let nsA = '';

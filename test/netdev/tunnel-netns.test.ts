@@ -29,7 +29,7 @@ function kernelHas(kind: string, args: string[]): boolean {
   }
 }
 
-describe('tunnels between namespaces', { skip: skip ?? false }, () => {
+describe('tunnels between namespaces', { skip: skip ?? false, timeout: 120000 }, () => {
   const sb = new Sandbox();
   const procs: NsSwitchProc[] = [];
   let nsU1 = '';
@@ -140,6 +140,10 @@ describe('tunnels between namespaces', { skip: skip ?? false }, () => {
     const cap = haveTshark
       ? spawn('ip', ['netns', 'exec', nsU2, 'tshark', '-i', 'u2', '-f', 'udp port 6081', '-c', '4', '-w', pcap], { stdio: ['ignore', 'ignore', 'pipe'] })
       : null;
+    const capDone = new Promise<void>((resolve) => {
+      if (cap === null) resolve();
+      else cap.on('exit', () => resolve());
+    });
     try {
       if (cap !== null) {
         await new Promise<void>((resolve) => {
@@ -154,12 +158,9 @@ describe('tunnels between namespaces', { skip: skip ?? false }, () => {
       const st = await b.stats();
       assert.match(st.tunnelKeys[0] ?? '', /^tunnel\(tun_id=0x12c,src=10\.96\.0\.1,dst=10\.96\.0\.2,.*tp_dst=6081.*flags\(key\)\)/);
       if (cap === null) return;
-      await new Promise<void>((resolve) => {
-        cap.on('exit', () => resolve());
-        setTimeout(() => {
-          cap.kill('SIGINT');
-        }, 3000);
-      });
+      const stopper = setTimeout(() => cap.kill('SIGINT'), 3000); // in case fewer than 4 packets came
+      await capDone;
+      clearTimeout(stopper);
       const d = spawnSync('tshark', ['-r', pcap, '-Y', 'geneve.vni == 300 && icmp', '-T', 'fields', '-e', 'geneve.vni', '-e', 'ip.dst'], {
         encoding: 'utf8',
       });

@@ -95,7 +95,7 @@ function geneveDatagram(vni: number, frame: Uint8Array, opts: number[] = [], oam
   return b;
 }
 
-describe('tunnel ports on loopback', () => {
+describe('tunnel ports on loopback', { timeout: 30000 }, () => {
   let port = 0;
   let peer: Socket;
   const fromTsovs: Buffer[] = [];
