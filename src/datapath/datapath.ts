@@ -10,8 +10,8 @@
  */
 import { extract } from '../flow/extract.js';
 import { hashWords } from '../flow/hash.js';
-import { DP_KEY_WORDS, FLOW_WORDS, W_TCP_FLAGS, newFlowKey } from '../flow/layout.js';
-import { Packet, PacketPool } from '../packet/packet.js';
+import { DP_KEY_WORDS, W_TCP_FLAGS, newFlowKey } from '../flow/layout.js';
+import { DEFAULT_HEADROOM, Packet, PacketPool } from '../packet/packet.js';
 import type { Netdev, PacketBatch } from '../netdev/netdev.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { DpAction, UserspaceAction } from './actions.js';
@@ -71,6 +71,8 @@ export class Datapath implements Dpif {
   /** The current batch's time, kept in a typed array so it is never boxed on the heap. */
   private readonly batchTime = new Float64Array(1);
   private readonly execKey = newFlowKey();
+  private readonly kmKey = newFlowKey();
+  private readonly kmMask = newFlowKey();
   private readonly pool = new PacketPool();
   private readonly hooks: ExecHooks;
   private readonly recircPackets: Packet[] = [];
@@ -206,7 +208,7 @@ export class Datapath implements Dpif {
   }
 
   private queueUpcall(type: UpcallType, p: Packet, key: Uint32Array, userdata: Uint8Array | null, pid: number): void {
-    const copy = new Packet(Math.max(p.buf.length, p.len + 256));
+    const copy = new Packet(p.len + 2 * DEFAULT_HEADROOM);
     p.copyTo(copy);
     const wasEmpty = this.upcalls.length === 0;
     this.upcalls.push({ type, key: key.slice(), packet: copy, userdata, pid });
@@ -365,8 +367,9 @@ export class Datapath implements Dpif {
     for (let i = DP_KEY_WORDS; i < mask.length; i++) {
       if (mask[i] !== 0) throw new DpifError('EINVAL', 'flow mask covers OpenFlow-only fields the datapath does not have');
     }
-    const k = new Uint32Array(FLOW_WORDS);
-    const m = new Uint32Array(FLOW_WORDS);
+    // Scratch arrays: the table copies what it keeps, and callers return copies of flows.
+    const k = this.kmKey;
+    const m = this.kmMask;
     for (let i = 0; i < DP_KEY_WORDS; i++) {
       m[i] = mask[i]!;
       k[i] = key[i]! & mask[i]!;

@@ -31,7 +31,12 @@ export class TunnelMetadata {
   gbpId = 0;
   gbpFlags = 0;
   /** Geneve options (TLVs as on the wire), length in optLen; carried, not matched. */
-  readonly opts = new Uint8Array(252);
+  get opts(): Uint8Array {
+    // Allocated on first use: most packets never carry Geneve options.
+    if (this.optBuf === null) this.optBuf = new Uint8Array(252);
+    return this.optBuf;
+  }
+  private optBuf: Uint8Array | null = null;
   optLen = 0;
 
   /** True when any outer destination is set, i.e. the packet has tunnel metadata. */
