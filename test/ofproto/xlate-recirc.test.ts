@@ -105,10 +105,12 @@ test('trace of a thaw shows the restored state', () => {
   br.addFlow('table=0,priority=10,in_port=1,mpls,actions=pop_mpls:0x0800,mod_nw_dst:10.9.9.9,output:2');
   run(br, flowFrom(MPLS_PKT));
   const t = traceText(br, afterPop(1), { now: 0, formatActions: (a) => formatActions(a) });
-  // Indentation follows OVS's printer (non-terminal THAW nodes indent by position).
+  // As OVS prints it (checked against OVS in oracle.test.ts), including unroll_xlate markers.
   assert.ok(
     t.text.includes(
-      'bridge("br0")\n-------------\n    thaw\n            Resuming from table 0\n        Restoring actions: mod_nw_dst:10.9.9.9,output:2\n    mod_nw_dst:10.9.9.9\n    output:2\n',
+      'bridge("br0")\n-------------\n    thaw\n            Resuming from table 0\n' +
+        '        Restoring actions: mod_nw_dst:10.9.9.9,unroll_xlate(table=0, cookie=0),output:2\n' +
+        '    mod_nw_dst:10.9.9.9\n    unroll_xlate(table=0, cookie=0)\n    restored state: table=0, cookie=0\n    output:2\n',
     ),
     t.text,
   );

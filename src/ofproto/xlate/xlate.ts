@@ -45,7 +45,7 @@ import { mayReceive, xlateActionSet } from './output.js';
 import { lookupFromTable, reportTable, runLookupResult } from './table.js';
 import { TraceNodeType } from './trace-node.js';
 import { finishFreezing } from './freeze.js';
-import type { FrozenState } from './recirc.js';
+import type { FrozenSegment, FrozenState } from './recirc.js';
 
 function freeze(ctx: XlateCtx<OfpAction>): void {
   if (!ctx.bridge.recirc) {
@@ -114,6 +114,60 @@ function wcFinish(orig: Uint32Array, wc: Uint32Array): void {
   if (!tunnelDstSet(orig)) for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) wc[w] = 0;
 }
 
+/** A step of a thawed pipeline: an unroll marker (actions null) or a run of actions. */
+interface UnrollItem {
+  readonly tableId: number;
+  readonly cookie: bigint;
+  readonly actions: readonly OfpAction[] | null;
+}
+
+/** Actions whose behaviour depends on the table and cookie (OVS freeze_unroll_actions). */
+function needsUnroll(a: OfpAction): boolean {
+  switch (a.type) {
+    case OfpactType.OUTPUT_REG:
+    case OfpactType.OUTPUT_TRUNC:
+    case OfpactType.GROUP:
+    case OfpactType.OUTPUT:
+    case OfpactType.CONTROLLER:
+    case OfpactType.DEC_MPLS_TTL:
+    case OfpactType.DEC_TTL:
+      return true;
+    case OfpactType.RESUBMIT:
+      return a.tableId === 255;
+    default:
+      return false;
+  }
+}
+
+/** The frozen segments as OVS's flat frozen action list: unroll markers where OVS puts them. */
+function unrollPlan(segs: readonly FrozenSegment<OfpAction>[]): UnrollItem[] {
+  const out: UnrollItem[] = [];
+  let last: { tableId: number; cookie: bigint } | null = null;
+  for (const seg of segs) {
+    let run: OfpAction[] = [];
+    for (const a of seg.actions) {
+      if (needsUnroll(a) && (last === null || last.tableId !== seg.tableId || last.cookie !== seg.cookie)) {
+        if (run.length) out.push({ tableId: seg.tableId, cookie: seg.cookie, actions: run });
+        run = [];
+        last = { tableId: seg.tableId, cookie: seg.cookie };
+        out.push({ tableId: seg.tableId, cookie: seg.cookie, actions: null });
+      }
+      run.push(a);
+    }
+    if (run.length) out.push({ tableId: seg.tableId, cookie: seg.cookie, actions: run });
+  }
+  return out;
+}
+
+function unrollText(it: UnrollItem): string {
+  return `unroll_xlate(table=${it.tableId}, cookie=${BigInt.asUintN(64, it.cookie).toString()})`;
+}
+
+function hexCookie(c: bigint): string {
+  const v = BigInt.asUintN(64, c);
+  return v === 0n ? '0' : '0x' + v.toString(16);
+}
+
 /** Restores a frozen pipeline (OVS xlate_actions with xin->frozen_state). */
 function thaw(ctx: XlateCtx<OfpAction>, st: FrozenState<OfpAction>): boolean {
   const node = ctx.report(TraceNodeType.THAW, 'thaw');
@@ -151,7 +205,10 @@ function thaw(ctx: XlateCtx<OfpAction>, st: FrozenState<OfpAction>): boolean {
       if (a.type === OfpactType.OUTPUT) flow[W_ACTSET_OUTPUT] = a.port;
     }
   }
-  for (const seg of st.segments) ctx.report(TraceNodeType.THAW, `Restoring actions: ${ctx.ops.formatActions(seg.actions)}`);
+  if (st.segments.length) {
+    const text = unrollPlan(st.segments).map((it) => (it.actions === null ? unrollText(it) : ctx.ops.formatActions(it.actions)));
+    ctx.report(TraceNodeType.THAW, `Restoring actions: ${text.join(',')}`);
+  }
   ctx.trace = oldTrace;
   return true;
 }
@@ -200,16 +257,28 @@ export function xlateWith(
     const inPort = ctx.bridge.port(flow[W_IN_PORT]!);
     let lookup = null;
     if (frozen && frozen.segments.length) {
-      // Resume the frozen action lists, innermost level first.
-      const segs = frozen.segments;
+      // Resume the frozen action lists (innermost level first) as OVS's flat list with
+      // unroll_xlate markers that restore the table and cookie.
+      const plan = unrollPlan(frozen.segments);
       let i = 0;
-      for (; i < segs.length && !ctx.error && !ctx.exit; i++) {
-        ctx.tableId = segs[i]!.tableId;
-        ctx.ruleCookie = segs[i]!.cookie;
-        ctx.ops.doActions(ctx, segs[i]!.actions, i === segs.length - 1, false);
+      for (; i < plan.length && !ctx.error && !ctx.exit; i++) {
+        const it = plan[i]!;
+        if (it.actions === null) {
+          ctx.report(TraceNodeType.ACTION, unrollText(it));
+          ctx.report(TraceNodeType.THAW, `restored state: table=${it.tableId}, cookie=${hexCookie(it.cookie)}`);
+          ctx.tableId = it.tableId;
+          ctx.ruleCookie = it.cookie;
+        } else {
+          ctx.ops.doActions(ctx, it.actions, i === plan.length - 1, false);
+        }
       }
-      // Frozen again: the outer levels not reached yet wait for the next thaw too.
-      if (ctx.freezing) for (; i < segs.length; i++) ctx.frozen.push(segs[i]!);
+      // Frozen again: what was not reached yet waits for the next thaw too.
+      if (ctx.freezing) {
+        for (; i < plan.length; i++) {
+          const it = plan[i]!;
+          if (it.actions) ctx.frozen.push({ tableId: it.tableId, cookie: it.cookie, actions: it.actions });
+        }
+      }
     } else {
       if (!opts.actions) {
         lookup = lookupFromTable(ctx, flow[W_IN_PORT]!, ctx.tableId, true, true);
