@@ -2,7 +2,7 @@
  * Network namespace sandbox for port tests: namespaces and veth pairs with names unique to
  * this process, created through `ip` and always removed again (cleanup() in an after hook;
  * deleting a namespace deletes its interfaces too). Tests that need root, `ip` or the
- * native addon skip with a reason instead of failing when those are missing.
+ * native addon report what is missing (the tests fail with it: .ci/run installs them).
  */
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { nativeAvailable } from '../../src/netdev/native.js';
