@@ -13,13 +13,9 @@ import { OFPP_LOCAL, type VlanMode } from '../ofproto/ofp-port.js';
 import { OFPPR_MODIFY } from '../ofproto/ofproto-events.js';
 import type { BridgePort } from '../ofproto/bridge-port.js';
 import { formatMac, parseMac } from '../packet/addr.js';
-import '../netdev/dummy.js';
-import '../netdev/af-packet.js';
-import '../netdev/internal.js';
-import '../netdev/tap.js';
-import '../netdev/stream.js';
-import '../netdev/dgram.js';
-import '../netdev/pcap.js';
+import '../netdev/providers.js';
+import { InternalNetdev } from '../netdev/internal.js';
+import type { Netdev } from '../netdev/netdev.js';
 import type { BridgeConfig, PortConfig, VswitchConfig } from './config-view.js';
 import type { BridgeHost, BridgeHostFactory, DaemonServices, InterfaceStatus, StatusReport } from './bridge-host.js';
 import type { VlogModule } from './vlog.js';
@@ -104,7 +100,9 @@ export class OfprotoHost implements BridgeHost {
       let br = sw.bridge(b.name);
       if (!br) {
         try {
-          br = sw.addBridge(b.name, { datapathType: datapathType(b.datapathType) });
+          const dpType = datapathType(b.datapathType);
+          const localNetdev = this.localNetdev(b.name, dpType);
+          br = sw.addBridge(b.name, { datapathType: dpType, ...(localNetdev ? { localNetdev } : {}) });
           this.watch(br);
           log.info(`bridge ${b.name}: added`);
           log.info(`bridge ${b.name}: using datapath ID ${br.datapathId.toString(16).padStart(16, '0')}`);
@@ -167,6 +165,21 @@ export class OfprotoHost implements BridgeHost {
         void this.services.reportStatus({ interfaces });
       });
     });
+  }
+
+  /**
+   * The LOCAL port of a `netdev` bridge is a real TAP device named like the bridge (as in
+   * OVS), so the host can address it. Without the privilege (or the addon) the bridge still
+   * comes up, with an in-memory LOCAL port, and the reason is logged.
+   */
+  private localNetdev(name: string, dpType: string): Netdev | null {
+    if (dpType !== 'netdev' || this.dummy !== null) return null;
+    try {
+      return new InternalNetdev(name);
+    } catch (e) {
+      this.log.warn(`bridge ${name}: LOCAL port is not a host interface: ${(e as Error).message}`);
+      return null;
+    }
   }
 
   /** The netdev type for an Interface type ("" is a system device, as in OVS). */
