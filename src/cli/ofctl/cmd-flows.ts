@@ -20,6 +20,7 @@ import { flagsFromSyntax, flagsToSyntax, ofpToString } from './print.js';
 import {
   checkUsable,
   flowUsable,
+  P,
   P_ANY,
   P_OF13_UP,
   protocolEncoding,
@@ -171,7 +172,10 @@ async function prepareDump(ctx: OfctlContext, sw: string, filter: string): Promi
   const ports = filter ? await ctx.portsToAccept(sw) : undefined;
   const tables = filter ? await ctx.tablesToAccept(sw) : undefined;
   const fm = parseOrDie(filter, 'stats', ports, tables);
-  const usable = flowUsable(fm);
+  let usable = flowUsable(fm);
+  // A table in a statistics request needs no flow-mod table-id extension (OVS parse_ofp_flow_stats_request_str).
+  if (usable & P.OF10_STD_TID) usable |= P.OF10_STD;
+  if (usable & P.OF10_NXM_TID) usable |= P.OF10_NXM;
   const c = await ctx.open(sw);
   try {
     const protocol = await setProtocolForFlowDump(c, usable, allowed(ctx));
@@ -191,7 +195,8 @@ async function dumpFlowEntries(c: OfConnection, fm: FlowMod, protocol: number): 
     if (isDecodeError(d)) throw new CliError(`dump flows (${d.error})`);
     if (d.type === OfType.ERROR) throw new CliError(`dump flows: ${ofpToString(r).trimEnd()}`);
     if (d.type !== OfType.FLOW_STATS_REPLY) throw new CliError(`received bad reply: ${ofpToString(r).trimEnd()}`);
-    out.push(...d.entries);
+    // NXST_FLOW ages are the flow-age extension, which OVS vconn_dump_flows does not use.
+    for (const e of d.entries) out.push(d.nx ? { ...e, idleAge: -1, hardAge: -1 } : e);
   }
   return out;
 }

@@ -239,7 +239,7 @@ function parseArgs(argv: string[], interactive: boolean, readStdin: () => Promis
       case 'F':
       case 'flow-format':
         if (!/^(any|openflow10|nxm|oxm|openflow1[0-5]|oxm-openflow1[2-5]|(openflow10|nxm)[+-]table_id)(,(any|openflow10|nxm|oxm|openflow1[0-5]|oxm-openflow1[2-5]|(openflow10|nxm)[+-]table_id))*$/i.test(value ?? '')) {
-          throw new CliError(`${value}: invalid flow format(s)`);
+          throw new CliError(`${value}: unknown flow protocol`);
         }
         break;
       default:

@@ -32,7 +32,7 @@ const OF10_ACTIONS: ReadonlyArray<readonly [number, string]> = [
 ];
 /** OpenFlow 1.2+ actions bitmap (OFPAT12_*), in OVS's ofpact order. */
 const OF12_ACTIONS: ReadonlyArray<readonly [number, string]> = [
-  [0, 'output'], [22, 'group'], [25, 'set_field'], [17, 'push_vlan'], [18, 'strip_vlan'], [23, 'mod_nw_ttl'],
+  [0, 'output'], [22, 'group'], [25, 'set_field'], [18, 'strip_vlan'], [17, 'push_vlan'], [23, 'mod_nw_ttl'],
   [24, 'dec_ttl'], [15, 'set_mpls_ttl'], [16, 'dec_mpls_ttl'], [19, 'push_mpls'], [20, 'pop_mpls'], [21, 'set_queue'],
 ];
 

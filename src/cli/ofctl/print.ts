@@ -16,7 +16,7 @@ import { formatFlowRemoved, formatPacketIn, formatPacketOut, type NameMaps } fro
 import { formatActionBitmap, formatFeaturesReply, formatPhyPorts, formatPortMod, formatPortStats, formatPortStatus } from './print-port.js';
 import { formatTableStats } from './print-table.js';
 import { rawName, versionSuffix, headerText } from './raw-name.js';
-import { hexDump, printable } from './text.js';
+import { bitNames, hexDump, printable } from './text.js';
 
 export type { NameMaps } from './print-packet.js';
 
@@ -62,6 +62,15 @@ export function flowModToSyntax(m: FlowModMsg): FlowMod {
     flags: flagsToSyntax(m.flags),
     actions: [...m.actions],
   };
+}
+
+/** C's "%#x". */
+function altHex(v: number): string {
+  return v ? `0x${(v >>> 0).toString(16)}` : '0';
+}
+
+function bundleFlags(f: number): string {
+  return bitNames(f, (b) => (b === 1 ? 'atomic' : b === 2 ? 'ordered' : null));
 }
 
 function statsFlags(b: Uint8Array): string {
@@ -183,6 +192,12 @@ function body(m: OfMessage, raw: Uint8Array, maps: NameMaps, verbosity: number):
       if (m.generationId !== 0xffffffffffffffffn) s += ` generation_id=${m.generationId}`;
       return s;
     }
+    case OfType.BUNDLE_CONTROL: {
+      const types = ['OPEN_REQUEST', 'OPEN_REPLY', 'CLOSE_REQUEST', 'CLOSE_REPLY', 'COMMIT_REQUEST', 'COMMIT_REPLY', 'DISCARD_REQUEST', 'DISCARD_REPLY'];
+      return `\n bundle_id=${altHex(m.bundleId)} type=${types[m.ctrlType] ?? ''} flags=${bundleFlags(m.flags)}`;
+    }
+    case OfType.BUNDLE_ADD_MESSAGE:
+      return `\n bundle_id=${altHex(m.bundleId)} flags=${bundleFlags(m.flags)}\n` + ofpToString(m.message, maps, verbosity);
     case OfType.FLOW_STATS_REQUEST:
     case OfType.AGGREGATE_STATS_REQUEST:
       return '';
