@@ -37,10 +37,19 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null> | T | null, 
   }
 }
 
-export async function spawnDaemon(rundir: string, args: string[] = []): Promise<RunningDaemon> {
-  const proc = spawn(process.execPath, [BIN('tsovs-vswitchd'), `--rundir=${rundir}`, '--enable-dummy=override', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export interface SpawnOptions {
+  /** Run with --enable-dummy=override (every port a dummy; default true). */
+  dummy?: boolean;
+  /** Run inside this network namespace (`ip netns exec` keeps the pid, so the socket name holds). */
+  netns?: string;
+}
+
+export async function spawnDaemon(rundir: string, args: string[] = [], o: SpawnOptions = {}): Promise<RunningDaemon> {
+  const argv = [BIN('tsovs-vswitchd'), `--rundir=${rundir}`, ...(o.dummy === false ? [] : ['--enable-dummy=override']), ...args];
+  const proc =
+    o.netns === undefined
+      ? spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('ip', ['netns', 'exec', o.netns, process.execPath, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(proc);
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
