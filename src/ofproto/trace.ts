@@ -225,13 +225,13 @@ export function traceText(bridge: XlateBridge<OfpAction>, flow: Uint32Array, opt
   for (let i = 0; i < FLOW_WORDS; i++) if (initial[i] !== result.finalFlow[i]) same = false;
   out.push(same ? 'unchanged' : formatFlow(result.finalFlow, opts.ports), '\n');
   out.push('Megaflow: ', formatMegaflow(initial, result.mask, opts.ports), '\n');
-  out.push('Datapath actions: ', formatXlateActions(result.actions, opts.dpPortName), '\n');
+  out.push('Datapath actions: ', formatXlateActions(result.actions, opts.dpPortName));
   if (result.error) {
-    out.push(`\nTranslation failed (${xlateStrerror(result.error)}), packet is dropped.\n`);
+    out.push(`\nTranslation failed (${xlateStrerror(result.error)}), packet is dropped.`);
   } else if (result.slow) {
     out.push('\nThis flow is handled by the userspace slow path because it:');
     for (let i = 0; i < 32; i++) if (result.slow & (1 << i)) out.push(`\n  - ${SLOW_EXPLANATIONS[i] ?? 'unknown reason'}.`);
-    out.push('\n');
   }
+  out.push('\n');
   return { text: out.join(''), result };
 }

@@ -32,7 +32,10 @@ interface Case {
   readonly packets: readonly string[];
   /** The fake bridge installs learned flows (learn() side effects). */
   readonly learn?: boolean;
-  /** Compare the whole ofproto/trace text too (only where output order is deterministic). */
+  /**
+   * Compare the whole ofproto/trace text too: only where output order is deterministic and
+   * OVS prints the actions as written (OpenFlow 1.3 loading rewrites mod_dl_dst and friends).
+   */
   readonly fullTrace?: boolean;
   /** A second bridge br1 (ports p5.. as OpenFlow 1..n) patched to br0 (pa=10 <-> pb=20). */
   readonly br1?: { readonly nPorts: number; readonly flows: string };
@@ -151,6 +154,7 @@ table=0,priority=50,actions=drop
   },
   {
     name: 'groups (all, fast failover, indirect), write_actions / clear_actions / goto_table',
+    fullTrace: true,
     of13: true,
     groups: `group_id=1,type=all,bucket=output:2,bucket=output:3
 group_id=2,type=ff,bucket=watch_port:2,output:2,bucket=watch_port:3,output:3
@@ -174,10 +178,11 @@ table=2,priority=10,actions=output:3,clear_actions
   },
   {
     name: 'IPv6, ICMP, IP fragments, TCP flags',
+    fullTrace: true,
     flows: `table=0,priority=100,tcp,tp_dst=80,actions=output:2
 table=0,priority=90,udp,tp_src=53,actions=output:3
 table=0,priority=80,icmp,icmp_type=8,actions=mod_nw_dst:10.9.9.9,output:4
-table=0,priority=100,ipv6,ipv6_dst=2001:db8::1,actions=set_field:2001:db8::99->ipv6_dst,dec_ttl,output:3
+table=0,priority=100,ipv6,ipv6_dst=2001:db8::1,actions=load:0x99->NXM_NX_IPV6_DST[0..63],load:0x20010db800000000->NXM_NX_IPV6_DST[64..127],dec_ttl,output:3
 table=0,priority=90,tcp6,tcp_flags=+syn-ack,actions=output:4
 table=0,priority=80,icmp6,icmp_type=135,nd_target=2001:db8::5,actions=output:1
 table=0,priority=70,ipv6,actions=mod_tp_dst:7,output:2
@@ -405,7 +410,9 @@ for (const c of CASES) {
         const t = traceText(br, flow, { now, generate: true, formatActions: fmt });
         const ctx = `packet ${pkt}\n--- OVS:\n${o.raw}\n--- tsovs:\n${t.text}`;
         assert.equal(t.text.split('\n')[0], `Flow: ${o.flow}`, ctx);
-        if (c.fullTrace) assert.equal(t.text.replace(/recirc\(0x\d+\)/g, 'recirc(*)'), o.raw.replace(/recirc\(0x\d+\)/g, 'recirc(*)'), ctx);
+        // Recirculation ids depend on OVS's id lifetimes (freed ids are not reused): blanked.
+        const ids = (x: string): string => x.replace(/recirc\(0x[0-9a-f]+\)/g, 'recirc(*)').replace(/recirc_id=\d+/g, 'recirc_id=*');
+        if (c.fullTrace) assert.equal(ids(t.text), ids(o.raw), ctx);
         const vl = flowVlans(flow, W_VLAN0);
         const init = flowInitialFields(flow);
         assert.equal(normalizeDpActions(t.text.match(/Datapath actions: (.*)/)![1]!, vl, init), normalizeDpActions(o.actions, vl, init), ctx);

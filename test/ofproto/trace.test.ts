@@ -87,7 +87,7 @@ test('table miss prints "No match." and drop; errors print the failure line', ()
   br.add('priority=0', [resubmit(0)]);
   t = traceText(br, flowFrom('in_port=1,dl_type=0x1234'), opts);
   assert.match(t.text, /over max translation depth 64 <<<<\n/);
-  assert.match(t.text, /Datapath actions: drop\n\nTranslation failed \(Recursion too deep\), packet is dropped\.\n$/);
+  assert.match(t.text, /Datapath actions: drop\nTranslation failed \(Recursion too deep\), packet is dropped\.\n$/);
 });
 
 test('NORMAL trace reports learning with --generate', () => {

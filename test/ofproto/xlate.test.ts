@@ -127,7 +127,7 @@ test('dec_ttl at ttl 1 sends to the controller (invalid_ttl) and stops the table
   const r = run(br, 'in_port=3,ip,dl_src=00:00:00:00:00:03,dl_dst=00:00:00:00:00:04,nw_src=10.0.0.3,nw_dst=10.0.0.4,nw_ttl=1');
   assert.equal(
     r.text,
-    'set(eth(dst=00:11:22:33:44:55)),userspace(pid=0,controller(reason=2,dont_send=0,continuation=0,recirc_id=0,rule_cookie=0,controller_id=0,max_len=65535))',
+    'set(eth(dst=00:11:22:33:44:55)),userspace(pid=0,controller(reason=2,dont_send=0,continuation=0,recirc_id=1,rule_cookie=0,controller_id=0,max_len=65535))',
   );
   assert.equal(r.packetIns.length, 1);
   assert.equal(r.packetIns[0]!.reason, 2);
@@ -235,7 +235,7 @@ test('controller action encodes a decodable packet-in; table-miss rule gives exp
   assert.equal(c.ruleCookie, 0x1234n);
   assert.equal(c.inPort, 1);
   assert.equal(c.bridge, 'br0');
-  assert.equal(r.text, 'userspace(pid=0,controller(reason=6,dont_send=0,continuation=0,recirc_id=0,rule_cookie=0x1234,controller_id=0,max_len=128))');
+  assert.equal(r.text, 'userspace(pid=0,controller(reason=6,dont_send=0,continuation=0,recirc_id=1,rule_cookie=0x1234,controller_id=0,max_len=128))');
 });
 
 test('groups: all outputs every bucket, ff the first live one, select is deterministic', () => {

@@ -31,6 +31,8 @@ import {
 } from '../../flow/layout.js';
 import { getValueBits, mfGetValue, mfPutValue, MFF, type MfField, type MfSubfield } from '../../flow/meta-flow.js';
 import { mfArePrereqsOk } from '../../flow/match.js';
+import { formatSubfield } from '../../flow/mf-subfield.js';
+import { mfFormat } from '../../flow/mf-value.js';
 import { ETH_TYPE_ARP, ETH_TYPE_IPV4 } from '../../packet/constants.js';
 import { OfpactType as T, LearnSrc, type OfpAction } from '../ofp-actions.js';
 import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp-port.js';
@@ -194,6 +196,24 @@ function subfieldCopy(src: MfSubfield, dst: MfSubfield, flow: Uint32Array, wc: U
   setFlowValueMasked(dst.field, dv, dm, flow);
   maskFieldMasked(src.field, subfieldMask(src), wc);
   maskFieldMasked(dst.field, dm, wc);
+}
+
+/** OVS xlate_report_subfield: "<subfield> is now <value>" after a write. */
+function reportSubfield(ctx: Ctx, sf: MfSubfield): void {
+  if (ctx.trace === null) return;
+  const v = mfGetValue(sf.field, ctx.flow);
+  let text: string;
+  if (sf.ofs === 0 && sf.nBits >= sf.field.nBits) {
+    text = mfFormat(sf.field, v, null);
+  } else {
+    // The subfield's bits, right-aligned, in hex without leading zeros (OVS ds_put_hex).
+    const sub = new Uint8Array(v.length);
+    bitwiseCopy(v, sf.ofs, sub, 0, sf.nBits);
+    let i = 0;
+    while (i < sub.length && sub[i] === 0) i++;
+    text = i === sub.length ? '0' : '0x' + sub[i]!.toString(16) + Array.from(sub.subarray(i + 1), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  ctx.report(TraceNodeType.DETAIL, `${formatSubfield(sf)} is now ${text}`);
 }
 
 // --- actions ---------------------------------------------------------------------
@@ -530,10 +550,15 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
         break;
       case T.POP_QUEUE:
         orWc(ctx, W_SKB_PRIORITY, 0xffffffff);
-        flow[W_SKB_PRIORITY] = ctx.origSkbPriority;
+        if (flow[W_SKB_PRIORITY] !== ctx.origSkbPriority) {
+          flow[W_SKB_PRIORITY] = ctx.origSkbPriority;
+          const q = ctx.origSkbPriority >>> 0;
+          ctx.report(TraceNodeType.DETAIL, `queue = ${q === 0 ? '0' : '0x' + q.toString(16)}`);
+        }
         break;
       case T.REG_MOVE:
         subfieldCopy(a.src, a.dst, flow, wc);
+        reportSubfield(ctx, a.dst);
         break;
       case T.SET_FIELD: {
         const f = a.field;
@@ -570,6 +595,7 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
           const dm = subfieldMask(sf);
           setFlowValueMasked(sf.field, dv, dm, flow);
           maskFieldMasked(sf.field, dm, wc);
+          reportSubfield(ctx, sf);
         }
         break;
       }

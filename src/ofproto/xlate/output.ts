@@ -212,7 +212,23 @@ export function xlateControllerAction<A>(
 ): void {
   ctx.commit();
   if (reason === OFPR_ACTION && ruleIsTableMiss(ctx.rule)) reason = OFPR_EXPLICIT_MISS;
-  putControllerUserAction(ctx, maxLen, reason, controllerId, userdata, false, 0);
+  // OVS saves the pipeline state with every packet-in (its recirc id appears in the cookie).
+  const flow = ctx.flow;
+  const recircId =
+    ctx.bridge.recirc?.alloc({
+      bridge: ctx.bridge.name,
+      tableId: ctx.tableId,
+      inPort: flow[W_IN_PORT]!,
+      regs: flow.slice(W_REG0, W_REG0 + N_REGS),
+      metadata: [flow[W_METADATA]!, flow[W_METADATA + 1]!],
+      tunnel: flow.slice(W_TUN_ID, W_TUN_GBP + 1),
+      stack: ctx.stack.map((v) => v.slice()),
+      actionSet: [],
+      segments: [],
+      wasMpls: ctx.wasMpls,
+      userdata: userdata ?? null,
+    }) ?? 0;
+  putControllerUserAction(ctx, maxLen, reason, controllerId, userdata, false, recircId);
 }
 
 /**
