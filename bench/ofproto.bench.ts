@@ -74,7 +74,7 @@ function bestSetups(r: Rig, make: (base: number, n: number) => Uint8Array[], n: 
   return best;
 }
 
-function oneRule(n: number): number {
+export function oneRule(n: number): number {
   const r = rig('secure');
   add(r.br, 'priority=1,in_port=1,actions=output:2');
   r.sw.backers()[0]!.megaflows = false;
