@@ -85,9 +85,10 @@ export interface XlateBridge<A> {
   /**
    * Executes a `learn` action (OVS learn_execute + flow mod): builds the rule from the
    * action's specs and the current flow and installs it. Called only when translation may
-   * have side effects. `now` is the injected clock in ms.
+   * have side effects. `now` is the injected clock in ms. Returns false when the flow could
+   * not be learned (e.g. the learn limit was reached), for learn's write_result bit.
    */
-  learn(action: A, flow: Uint32Array, now: number): void;
+  learn(action: A, flow: Uint32Array, now: number): boolean | void;
   /**
    * Recirculation contexts, shared by the bridges of one datapath (OVS keeps them per
    * backer). Without it, translations that need recirculation (after an MPLS pop, a paused

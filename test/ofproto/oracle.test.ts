@@ -19,7 +19,7 @@ import type { XlateBucket } from '../../src/ofproto/xlate-bridge.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { W_VLAN0 } from '../../src/flow/layout.js';
 import { FakeBridge, flowFrom, mkPort } from './xlate-fake-bridge.js';
-import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng, type PortConfig } from './oracle-harness.js';
+import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng, splitTop, type PortConfig } from './oracle-harness.js';
 
 interface Case {
   readonly name: string;
@@ -58,6 +58,7 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'push/pop VLAN, set_field, dec_ttl (oracle-examples/vlan-setfield)',
+    fullTrace: false, // OVS prints these actions as their wire encoding rewrote them
     of13: true,
     flows: `table=0,priority=100,in_port=1,actions=push_vlan:0x8100,set_field:4106->vlan_vid,output:2
 table=0,priority=100,in_port=2,dl_vlan=10,actions=pop_vlan,output:1
@@ -79,6 +80,7 @@ table=0,priority=0,actions=drop
   },
   {
     name: 'multiple tables, registers, resubmit (oracle-examples/multitable)',
+    fullTrace: false, // OVS prints these actions as their wire encoding rewrote them
     flows: `table=0,priority=10,ip,actions=goto_table:1
 table=0,priority=0,actions=resubmit(,2)
 table=1,priority=10,ip,nw_dst=10.0.0.0/24,actions=set_field:5->reg0,resubmit(,3)
@@ -125,6 +127,7 @@ table=3,priority=10,reg0=5,actions=mod_nw_tos:32,output:2
   },
   {
     name: 'rewrites, in_port, FLOOD with a no-flood port, resubmit with in_port, controller, MPLS, ARP',
+    fullTrace: false, // OVS prints these actions as their wire encoding rewrote them
     nPorts: 4,
     ports: { 2: { ovs: { modPort: ['no-flood'] }, ts: { noFlood: true } } },
     flows: `table=0,priority=100,in_port=1,udp,actions=mod_nw_src:10.1.1.1,mod_tp_dst:99,output:2
@@ -207,6 +210,7 @@ table=0,priority=0,actions=drop
   },
   {
     name: 'queues, MPLS TTL, stack, clone, exit, note, multiple outputs with rewrites between them',
+    fullTrace: false, // OVS prints these actions as their wire encoding rewrote them
     of13: true,
     flows: `table=0,priority=100,in_port=1,ip,actions=set_queue:5,output:2,pop_queue,output:3
 table=0,priority=100,in_port=2,ip,actions=push_mpls:0x8847,set_mpls_ttl:9,dec_mpls_ttl,output:1
@@ -412,7 +416,9 @@ for (const c of CASES) {
         assert.equal(t.text.split('\n')[0], `Flow: ${o.flow}`, ctx);
         // Recirculation ids depend on OVS's id lifetimes (freed ids are not reused): blanked.
         const ids = (x: string): string => x.replace(/recirc\(0x[0-9a-f]+\)/g, 'recirc(*)').replace(/recirc_id=\d+/g, 'recirc_id=*');
-        if (c.fullTrace) assert.equal(ids(t.text), ids(o.raw), ctx);
+        // Also when at most one port is output to (nothing for flood order to change).
+        const nOut = splitTop(o.actions).filter((x) => /^\d+$/.test(x)).length;
+        if (c.fullTrace || (nOut <= 1 && c.fullTrace !== false)) assert.equal(ids(t.text), ids(o.raw), ctx);
         const vl = flowVlans(flow, W_VLAN0);
         const init = flowInitialFields(flow);
         assert.equal(normalizeDpActions(t.text.match(/Datapath actions: (.*)/)![1]!, vl, init), normalizeDpActions(o.actions, vl, init), ctx);

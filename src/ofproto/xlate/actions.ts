@@ -34,7 +34,8 @@ import { mfArePrereqsOk } from '../../flow/match.js';
 import { formatSubfield } from '../../flow/mf-subfield.js';
 import { mfFormat } from '../../flow/mf-value.js';
 import { ETH_TYPE_ARP, ETH_TYPE_IPV4 } from '../../packet/constants.js';
-import { OfpactType as T, LearnSrc, type OfpAction } from '../ofp-actions.js';
+import { OfpactType as T, LearnSrc, NxLearnFlags, type OfpAction } from '../ofp-actions.js';
+import { learnFlowMod } from '../learn.js';
 import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp-port.js';
 import { OFPR_INVALID_TTL, XlateError, type XlateCtx } from './context.js';
 import {
@@ -366,7 +367,33 @@ function xlateLearn(ctx: Ctx, a: Extract<OfpAction, { type: typeof T.LEARN }>): 
       if (mfArePrereqsOk(spec.src.field, ctx.flow)) maskFieldMasked(spec.src.field, subfieldMask(spec.src), ctx.wc);
     }
   }
-  if (ctx.sideEffects) ctx.bridge.learn(a, ctx.flow, ctx.now);
+  if (!ctx.sideEffects) return;
+  if (ctx.trace !== null) {
+    // The learned flow, as OVS's trace shows it.
+    const fm = learnFlowMod(a, ctx.flow);
+    let t = `table=${fm.tableId} ${ctx.ops.formatMatch(fm.match.key, fm.match.mask)}`.trimEnd();
+    t += ` priority=${fm.priority}`;
+    if (BigInt.asUintN(64, fm.newCookie) !== 0n && BigInt.asUintN(64, fm.newCookie) !== 0xffffffffffffffffn) {
+      t += ` cookie=0x${BigInt.asUintN(64, fm.newCookie).toString(16)}`;
+    }
+    if (fm.idleTimeout) t += ` idle=${fm.idleTimeout}`;
+    if (fm.hardTimeout) t += ` hard=${fm.hardTimeout}`;
+    if (a.flags & NxLearnFlags.SEND_FLOW_REM) t += ' send_flow_rem';
+    t += ` actions=${ctx.ops.formatActions(fm.actions)}`;
+    ctx.report(TraceNodeType.DETAIL, t);
+  }
+  const ok = ctx.bridge.learn(a, ctx.flow, ctx.now) !== false;
+  if (a.flags & NxLearnFlags.WRITE_RESULT && a.resultDst) {
+    const sf = a.resultDst;
+    const v = new Uint8Array(sf.field.nBytes);
+    v[v.length - 1] = ok ? 1 : 0;
+    const dv = mfGetValue(sf.field, ctx.flow);
+    bitwiseCopy(v, 0, dv, sf.ofs, sf.nBits);
+    const dm = subfieldMask(sf);
+    setFlowValueMasked(sf.field, dv, dm, ctx.flow);
+    maskFieldMasked(sf.field, dm, ctx.wc);
+    reportSubfield(ctx, sf);
+  }
 }
 
 function xlateWriteActions(ctx: Ctx, acts: readonly OfpAction[]): void {
