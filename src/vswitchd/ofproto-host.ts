@@ -20,6 +20,7 @@ import type { BridgeConfig, PortConfig, VswitchConfig } from './config-view.js';
 import type { BridgeHost, BridgeHostFactory, DaemonServices, InterfaceStatus, StatusReport } from './bridge-host.js';
 import type { VlogModule } from './vlog.js';
 import { registerOfprotoCommands } from './ofproto-commands.js';
+import { registerDpctlCommands } from './dpctl-commands.js';
 
 /**
  * OVS --enable-dummy: `system` makes system devices dummies, `override` makes every type
@@ -69,6 +70,7 @@ export class OfprotoHost implements BridgeHost {
     this.log = services.vlog.module('bridge');
     this.ofproto.start();
     registerOfprotoCommands(this.ofproto, services.commands);
+    registerDpctlCommands(this.ofproto, services.commands);
   }
 
   applyConfig(config: VswitchConfig): StatusReport {
