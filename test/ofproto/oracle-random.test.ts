@@ -13,7 +13,7 @@ import { W_VLAN0 } from '../../src/flow/layout.js';
 import { formatActions } from '../../src/openflow/flow-syntax/actions-format.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { FakeBridge, flowFrom } from './xlate-fake-bridge.js';
-import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng } from './oracle-harness.js';
+import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng, splitTop } from './oracle-harness.js';
 
 type Proto = 'any' | 'ip' | 'udp' | 'tcp' | 'arp';
 
@@ -70,7 +70,7 @@ const ruleArb = (table: number, nTables: number): fc.Arbitrary<string> =>
           case 'controller': a.push('controller:64'); break;
           case 'clone': a.push('clone(mod_dl_dst:00:00:00:00:00:77,output:2)'); break;
           case 'exit': a.push('exit'); break;
-          case 'note': a.push('note:ab.cd'); break;
+          case 'note': a.push('note:ab.cd.00.00.00.00'); break;
           case 'set_queue': a.push('set_queue:3'); break;
           case 'stack': a.push('push:NXM_OF_ETH_SRC[0..31],pop:NXM_NX_REG2[]'); break;
           case 'move': a.push('move:NXM_OF_ETH_SRC[0..15]->NXM_NX_REG0[0..15]'); break;
@@ -134,6 +134,9 @@ CASES.forEach((c, idx) => {
         const tr = traceText(br, flow, { now, generate: true, formatActions: (a) => formatActions(a) });
         const ctx = `flows:\n${flows}packet ${pkt}\n--- OVS:\n${o.raw}\n--- tsovs:\n${tr.text}`;
         assert.equal(tr.text.split('\n')[0], `Flow: ${o.flow}`, ctx);
+        // The whole trace text too, when no flood order can differ.
+        const ids = (x: string): string => x.replace(/recirc\(0x[0-9a-f]+\)/g, 'recirc(*)').replace(/recirc_id=\d+/g, 'recirc_id=*');
+        if (splitTop(o.actions).filter((x) => /^\d+$/.test(x)).length <= 1) assert.equal(ids(tr.text), ids(o.raw), ctx);
         const vl = flowVlans(flow, W_VLAN0);
         const init = flowInitialFields(flow);
         assert.equal(normalizeDpActions(tr.text.match(/Datapath actions: (.*)/)![1]!, vl, init), normalizeDpActions(o.actions, vl, init), ctx);
