@@ -35,7 +35,7 @@ export interface XlateRule<A> {
 export interface XlateBucket<A> {
   readonly bucketId: number;
   readonly weight: number;
-  /** Fast-failover liveness: the bucket is live when this port (if not OFPP_ANY/NONE) is up... */
+  /** Liveness: the bucket is live if this port (unless OFPP_ANY) is up, or `watchGroup` (unless OFPG_ANY) has a live bucket. */
   readonly watchPort: number;
   readonly watchGroup: number;
   readonly actions: readonly A[];
@@ -91,8 +91,10 @@ export interface XlateBridge<A> {
   learn(action: A, flow: Uint32Array, now: number): boolean | void;
   /**
    * Recirculation contexts, shared by the bridges of one datapath (OVS keeps them per
-   * backer). Without it, translations that need recirculation (after an MPLS pop, a paused
-   * controller action) fail with an error instead.
+   * backer); the handler must hand recirculated upcalls (key recirc_id != 0) to xlate() too.
+   * Without it, translations that need recirculation (after an MPLS pop, a paused
+   * controller action) fail with an error, select groups hash in the slow path instead of
+   * using dp_hash, and packet-in cookies carry recirc_id 0.
    */
   readonly recirc?: RecircTable<A>;
 }
