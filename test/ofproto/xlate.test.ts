@@ -213,7 +213,7 @@ test('table miss: OpenFlow 1.0 default drops without a controller, "continue" go
   assert.equal(run(br, UDP).text, 'drop');
   br.packetInOnMiss = true;
   let r = run(br, UDP);
-  assert.match(r.text, /^userspace\(pid=0,controller\(reason=0,/);
+  assert.match(r.text, /^userspace\(pid=0,controller\(reason=7,/, 'OVS: implicit miss');
   const br2 = new FakeBridge();
   br2.misses.set(0, 'continue');
   br2.add('table=1,priority=0', [out(2)]);
@@ -221,7 +221,7 @@ test('table miss: OpenFlow 1.0 default drops without a controller, "continue" go
   const br3 = new FakeBridge();
   br3.misses.set(0, 'controller');
   r = run(br3, UDP);
-  assert.equal(r.packetIns[0]!.reason, 0);
+  assert.equal(r.packetIns[0]!.reason, 7);
 });
 
 test('controller action encodes a decodable packet-in; table-miss rule gives explicit-miss reason', () => {

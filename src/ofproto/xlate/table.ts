@@ -9,7 +9,7 @@ import type { DpAction } from '../../datapath/actions.js';
 import { DpActionType } from '../../datapath/actions.js';
 import { FRAG_ANY, W_IN_PORT, W_NW, W_TP } from '../../flow/layout.js';
 import type { XlateRule } from '../xlate-bridge.js';
-import { OFPR_NO_MATCH, type XlateCtx } from './context.js';
+import { OFPR_IMPLICIT_MISS, type XlateCtx } from './context.js';
 import { TraceNodeType } from './trace-node.js';
 import { isIpAny } from './flow-ops.js';
 import { xlateActionSet, xlateControllerAction } from './output.js';
@@ -121,8 +121,9 @@ export function runLookupResult<A>(ctx: XlateCtx<A>, r: LookupResult<A>, isLast:
   ctx.rule = null;
   ctx.ruleCookie = 0n;
   if (r.kind === LookupKind.MISS_PACKET_IN) {
-    ctx.report(TraceNodeType.ACTION, 'controller(reason=no_match)');
-    xlateControllerAction(ctx, 0xffff, OFPR_NO_MATCH, 0, null);
+    // OVS's miss rule: controller(reason=implicit_miss), which it prints with an empty reason.
+    ctx.report(TraceNodeType.ACTION, 'controller(reason=)');
+    xlateControllerAction(ctx, 0xffff, OFPR_IMPLICIT_MISS, 0, null);
   } else {
     ctx.report(TraceNodeType.ACTION, 'drop');
   }
