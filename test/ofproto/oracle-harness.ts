@@ -99,6 +99,11 @@ export class OvsSandbox {
     this.must('ovs-vsctl', v);
   }
 
+  /** OpenFlow 1.1 table-mod: what a table does on a miss. */
+  modTable(table: number, miss: 'controller' | 'continue' | 'drop'): void {
+    this.must('ovs-ofctl', ['-O', 'OpenFlow11', 'mod-table', 'br0', String(table), miss]);
+  }
+
   addFlowsTo(bridge: string, flows: string): void {
     const f = join(this.dir, `flows-${bridge}.txt`);
     writeFileSync(f, flows);

@@ -37,6 +37,8 @@ interface Case {
    * OVS prints the actions as written (OpenFlow 1.3 loading rewrites mod_dl_dst and friends).
    */
   readonly fullTrace?: boolean;
+  /** Table-miss configuration (OpenFlow 1.1 table-mod) per table. */
+  readonly tableMiss?: Record<number, 'controller' | 'continue' | 'drop'>;
   /** A second bridge br1 (ports p5.. as OpenFlow 1..n) patched to br0 (pa=10 <-> pb=20). */
   readonly br1?: { readonly nPorts: number; readonly flows: string };
 }
@@ -309,6 +311,24 @@ in_port=10,actions=FLOOD
       'in_port=2,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x1234',
     ],
   },
+  {
+    name: 'table-miss configuration: controller, continue, drop',
+    of13: true,
+    tableMiss: { 0: 'controller', 1: 'continue', 3: 'drop' },
+    flows: `table=0,priority=10,dl_type=0x1111,actions=resubmit(,1)
+table=0,priority=10,dl_type=0x2222,actions=goto_table:1
+table=0,priority=10,dl_type=0x3333,actions=goto_table:3
+table=2,priority=10,dl_type=0x2222,actions=output:2
+table=2,priority=10,dl_type=0x1234,actions=output:3
+`,
+    packets: [
+      'in_port=1,dl_type=0x4321',
+      'in_port=1,dl_type=0x1111',
+      'in_port=1,dl_type=0x2222',
+      'in_port=1,dl_type=0x3333',
+      'in_port=2,dl_src=00:00:00:00:00:02,dl_type=0x5555',
+    ],
+  },
 ];
 
 // --- tsovs side ------------------------------------------------------------------
@@ -367,6 +387,7 @@ function tsBridge(c: Case): FakeBridge {
   for (const [i, p] of Object.entries(c.ports ?? {})) Object.assign(br.port(Number(i))!, p.ts);
   for (const line of c.flows.split('\n')) if (line.trim()) br.addFlow(line);
   br.executeLearn = c.learn ?? false;
+  for (const [t, m] of Object.entries(c.tableMiss ?? {})) br.misses.set(Number(t), m);
   for (const g of parseGroups(c.groups ?? '')) {
     br.groups.set(g.id, { groupId: g.id, type: g.type, buckets: g.buckets, selectionFields: [], selectionMethod: g.method });
   }
@@ -391,6 +412,7 @@ for (const c of CASES) {
         ovs.addPatchedBridge((c.nPorts ?? 4) + 1, c.br1.nPorts);
         ovs.addFlowsTo('br1', c.br1.flows);
       }
+      for (const [t, m] of Object.entries(c.tableMiss ?? {})) ovs.modTable(Number(t), m);
       if (c.groups) ovs.addGroups(c.groups);
       ovs.addFlows(c.flows, c.of13 ?? false);
       const br = tsBridge(c);
