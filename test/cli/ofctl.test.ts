@@ -272,7 +272,18 @@ describe('same output as ovs-ofctl', () => {
       ['dump-ports', 'SW'],
       ['set-frags', 'SW', 'drop'],
       ['get-frags', 'SW'],
+      ['queue-stats', 'SW'],
+      ['-O', 'OpenFlow13', 'queue-stats', 'SW', '1'],
+      ['queue-get-config', 'SW'],
+      ['-O', 'OpenFlow14', 'queue-get-config', 'SW', '1'],
+      ['ct-flush-zone', 'SW', '5'],
+      ['ct-flush-zone', 'SW', 'x'],
     ]);
+    const p = await tsovs(['ping', B.mgmt, '10']);
+    assert.equal(p.code, 0, p.err);
+    const lines = p.out.split('\n').filter((l) => l);
+    assert.equal(lines.length, 10);
+    for (const l of lines) assert.match(l, new RegExp(`^10 bytes from ${B.mgmt}: xid=[0-9a-f]{8} time=\\d+\\.\\d ms$`));
   });
 });
 

@@ -160,3 +160,74 @@ export async function setFrags(ctx: OfctlContext, args: string[]): Promise<void>
     c.close();
   }
 }
+
+/** queue-stats SWITCH [PORT [QUEUE]] ("all" or "" for every port or queue). */
+export async function queueStats(ctx: OfctlContext, args: string[]): Promise<void> {
+  const sw = args[0]!;
+  const c = await ctx.open(sw);
+  try {
+    let port = args[1] && args[1].toLowerCase() !== 'all' ? await portNo(ctx, sw, args[1]) : 0xffff;
+    if (port === 0xffff && c.version === 1) port = 0xfffc; // OpenFlow 1.0 says "all ports" with OFPP_ALL
+    const queue = args[2] && args[2].toLowerCase() !== 'all' ? Number.parseInt(args[2], 10) >>> 0 : 0xffffffff;
+    await ctx.dumpTransaction(c, c.encode({ type: OfType.QUEUE_STATS_REQUEST, xid: 0, flags: 0, portNo: port, queueId: queue }), sw);
+  } finally {
+    c.close();
+  }
+}
+
+/** queue-get-config SWITCH [PORT]: in OpenFlow 1.0 "any" asks port by port, as OVS does. */
+export async function queueGetConfig(ctx: OfctlContext, args: string[]): Promise<void> {
+  const sw = args[0]!;
+  const port = await portNo(ctx, sw, args[1] ?? 'any');
+  const c = await ctx.open(sw);
+  try {
+    const request = (conn: typeof c, p: number): Uint8Array => conn.encode({ type: OfType.QUEUE_GET_CONFIG_REQUEST, xid: 0, portNo: p });
+    if (port === 0xffff && c.version === 1) {
+      const c2 = await ctx.open(sw);
+      try {
+        for (const p of await ctx.fetchPorts(c)) if (p.portNo < 0xff00) await ctx.dumpTransaction(c2, request(c2, p.portNo), sw);
+      } finally {
+        c2.close();
+      }
+    } else {
+      await ctx.dumpTransaction(c, request(c, port), sw);
+    }
+  } finally {
+    c.close();
+  }
+}
+
+/** ping TARGET [N]: ten echo requests with N (default 64) random bytes, timed. */
+export async function ping(ctx: OfctlContext, args: string[]): Promise<void> {
+  const payload = args[1] !== undefined ? Number.parseInt(args[1], 10) || 0 : 64;
+  if (payload > 65527 || payload < 0) throw new CliError('payload must be between 0 and 65527 bytes');
+  const c = await ctx.open(args[0]!);
+  try {
+    for (let i = 0; i < 10; i++) {
+      const data = new Uint8Array(payload);
+      for (let j = 0; j < payload; j++) data[j] = Math.floor(Math.random() * 256);
+      const req = c.encode({ type: OfType.ECHO_REQUEST, xid: 0, data });
+      const start = process.hrtime.bigint();
+      const reply = await c.transact(req);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const same = reply[1] === 3 && reply.length === req.length && reply.subarray(8).every((b, k) => b === req[8 + k]);
+      if (!same) ctx.io.out(`Reply does not match request.  Request:\n${ofpToString(req, {}, ctx.o.verbosity + 2)}Reply:\n${ofpToString(reply, {}, ctx.o.verbosity + 2)}`);
+      const xid = ((reply[4]! << 24) | (reply[5]! << 16) | (reply[6]! << 8) | reply[7]!) >>> 0;
+      ctx.io.out(`${reply.length - 8} bytes from ${args[0]}: xid=${xid.toString(16).padStart(8, '0')} time=${ms.toFixed(1)} ms\n`);
+    }
+  } finally {
+    c.close();
+  }
+}
+
+/** ct-flush-zone SWITCH ZONE (NXT_CT_FLUSH_ZONE). */
+export async function ctFlushZone(ctx: OfctlContext, args: string[]): Promise<void> {
+  const [sw, zone] = args as [string, string];
+  if (!/^[0-9]+$/.test(zone) || Number(zone) > 65535) throw new CliError(`invalid zone_id "${zone}"`);
+  const c = await ctx.open(sw);
+  try {
+    await ctx.transactNoReply(c, [c.encode({ type: OfType.CT_FLUSH_ZONE, xid: 0, zoneId: Number(zone) })], sw);
+  } finally {
+    c.close();
+  }
+}

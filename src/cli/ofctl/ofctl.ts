@@ -14,7 +14,9 @@ import {
   insertBuckets, meterFeatures, meterStats, modGroup, modMeter, removeBuckets,
 } from './cmd-groups.js';
 import { monitor, packetOut } from './cmd-packet.js';
-import { dumpDesc, dumpPorts, dumpPortsDesc, dumpTables, getFrags, modPort, probe, setFrags, show } from './cmd-switch.js';
+import {
+  ctFlushZone, dumpDesc, dumpPorts, dumpPortsDesc, dumpTables, getFrags, modPort, ping, probe, queueGetConfig, queueStats, setFrags, show,
+} from './cmd-switch.js';
 import { resetXids } from './conn.js';
 import { OfctlContext, type OfctlOptions, type SortCriterion } from './context.js';
 import { P_OF13_UP, versionsFromProtocols } from './protocol.js';
@@ -40,6 +42,8 @@ const COMMANDS: readonly Command[] = [
   { name: 'dump-tables', usage: 'switch', min: 1, max: 1, run: dumpTables },
   { name: 'dump-flows', usage: 'switch', min: 1, max: 2, run: dumpFlows },
   { name: 'dump-aggregate', usage: 'switch', min: 1, max: 2, run: dumpAggregate },
+  { name: 'queue-stats', usage: 'switch [port [queue]]', min: 1, max: 3, run: queueStats },
+  { name: 'queue-get-config', usage: 'switch [port [queue]]', min: 1, max: 3, run: queueGetConfig },
   { name: 'add-flow', usage: 'switch flow', min: 2, max: 2, run: addFlow },
   { name: 'add-flows', usage: 'switch file', min: 2, max: 2, run: addFlows },
   { name: 'mod-flows', usage: 'switch flow', min: 2, max: 2, run: modFlows },
@@ -61,6 +65,8 @@ const COMMANDS: readonly Command[] = [
   { name: 'get-frags', usage: 'switch', min: 1, max: 1, run: getFrags },
   { name: 'set-frags', usage: 'switch frag_mode', min: 2, max: 2, run: setFrags },
   { name: 'probe', usage: 'target', min: 1, max: 1, run: probe },
+  { name: 'ping', usage: 'target [n]', min: 1, max: 2, run: ping },
+  { name: 'ct-flush-zone', usage: 'switch zone', min: 2, max: 2, run: ctFlushZone },
   { name: 'add-group', usage: 'switch group', min: 1, max: 2, run: addGroup },
   { name: 'add-groups', usage: 'switch file', min: 2, max: 2, run: addGroups },
   { name: 'mod-group', usage: 'switch group', min: 1, max: 2, run: modGroup },
@@ -90,6 +96,7 @@ For OpenFlow switches:
   dump-flows SWITCH FLOW      print matching FLOWs
   dump-aggregate SWITCH       print aggregate flow statistics
   dump-aggregate SWITCH FLOW  print aggregate stats for FLOWs
+  queue-stats SWITCH [PORT [QUEUE]]  dump queue stats
   add-flow SWITCH FLOW        add flow described by FLOW
   add-flows SWITCH FILE       add flows from FILE
   mod-flows SWITCH FLOW       modify actions of matching FLOWs
@@ -109,6 +116,7 @@ For OpenFlow switches:
   dump-group-features SWITCH  print group features
   dump-groups SWITCH [GROUP]  print group description
   dump-group-stats SWITCH [GROUP]  print group statistics
+  queue-get-config SWITCH [PORT]  print queue config for PORT
   add-meter SWITCH METER      add meter described by METER
   mod-meter SWITCH METER      modify specific METER
   del-meters SWITCH [METER]   delete meters matching METER
@@ -118,6 +126,8 @@ For OpenFlow switches:
 
 For OpenFlow switches and controllers:
   probe TARGET                probe whether TARGET is up
+  ping TARGET [N]             latency of N-byte echos
+  ct-flush-zone SWITCH ZONE   flush conntrack entries in ZONE
 SWITCH or TARGET is an active OpenFlow connection method:
   BRIDGE                      bridge's management socket <rundir>/BRIDGE.mgmt
   tcp:HOST[:PORT]             PORT (default: 6653) at remote HOST

@@ -64,6 +64,10 @@ export function flowModToSyntax(m: FlowModMsg): FlowMod {
   };
 }
 
+function queueName(q: number): string {
+  return q >>> 0 === 0xffffffff ? 'ALL' : String(q >>> 0);
+}
+
 /** C's "%#x". */
 function altHex(v: number): string {
   return v ? `0x${(v >>> 0).toString(16)}` : '0';
@@ -192,6 +196,36 @@ function body(m: OfMessage, raw: Uint8Array, maps: NameMaps, verbosity: number):
       if (m.generationId !== 0xffffffffffffffffn) s += ` generation_id=${m.generationId}`;
       return s;
     }
+    case OfType.QUEUE_STATS_REQUEST:
+      return ` port=${formatOfpPort(version === 1 && m.portNo === 0xfffc ? 0xffff : m.portNo, maps.ports)} queue=${queueName(m.queueId)}`;
+    case OfType.QUEUE_STATS_REPLY: {
+      let s = ` ${m.entries.length} queues\n`;
+      if (verbosity < 1) return s;
+      const st = (v: bigint): string => (v === 0xffffffffffffffffn ? '?' : v.toString());
+      for (const q of m.entries) {
+        s += `  port ${formatOfpPort(q.portNo, maps.ports)} queue ${queueName(q.queueId)}: bytes=${st(q.txBytes)}, pkts=${st(q.txPackets)}, errors=${st(q.txErrors)}, `;
+        s += `duration=${q.durationSec >>> 0 !== 0xffffffff ? formatDuration(q.durationSec, q.durationNsec) : '?'}\n`;
+      }
+      return s;
+    }
+    case OfType.QUEUE_GET_CONFIG_REQUEST:
+      return ` port=${formatOfpPort(m.portNo, maps.ports)}`;
+    case OfType.QUEUE_GET_CONFIG_REPLY: {
+      const qs = [...m.queues].sort((a, b) => (a.portNo & 0xffff) - (b.portNo & 0xffff) || (a.queueId >>> 0) - (b.queueId >>> 0));
+      const rate = (name: string, r: number): string => (r <= 1000 ? ` ${name}:${Math.floor(r / 10)}.${r % 10}%` : r < 0xffff ? ` ${name}:(disabled)` : '');
+      let s = ' ';
+      let port = 0;
+      for (const q of qs) {
+        if (q.portNo !== port) {
+          port = q.portNo;
+          s += `port=${formatOfpPort(port, maps.ports)}\n`;
+        }
+        s += `queue ${q.queueId >>> 0}:${rate('min_rate', q.minRate)}${rate('max_rate', q.maxRate)}\n`;
+      }
+      return s;
+    }
+    case OfType.CT_FLUSH_ZONE:
+      return ` zone_id=${m.zoneId}`;
     case OfType.BUNDLE_CONTROL: {
       const types = ['OPEN_REQUEST', 'OPEN_REPLY', 'CLOSE_REQUEST', 'CLOSE_REPLY', 'COMMIT_REQUEST', 'COMMIT_REPLY', 'DISCARD_REQUEST', 'DISCARD_REPLY'];
       return `\n bundle_id=${altHex(m.bundleId)} type=${types[m.ctrlType] ?? ''} flags=${bundleFlags(m.flags)}`;
