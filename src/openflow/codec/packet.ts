@@ -142,7 +142,7 @@ export function encodePacketIn(m: PacketInMsg, version: number): Uint8Array {
     if (m.totalLen !== m.data.length) prop(NXPINT_FULL_LEN, () => w.u32(m.totalLen));
     if (m.bufferId !== 0xffffffff) prop(NXPINT_BUFFER_ID, () => w.u32(m.bufferId));
     prop(NXPINT_TABLE_ID, () => w.u8(m.tableId));
-    if (m.cookie !== U64_MAX) prop(NXPINT_COOKIE, () => w.u64(m.cookie));
+    if (m.cookie !== U64_MAX) prop(NXPINT_COOKIE, () => w.zeros(4).u64(m.cookie));
     prop(NXPINT_REASON, () => w.u8(reason));
     prop(NXPINT_METADATA, () => encodeOxmEntries(w, m.match, version));
     if (m.continuation && m.continuation.length) prop(NXPINT_CONTINUATION, () => w.bytes(m.continuation!));

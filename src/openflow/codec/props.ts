@@ -94,7 +94,9 @@ export function parsePropU32(p: Prop): number {
   return p.body.u32();
 }
 
+/** A 64-bit property: 4 bytes of padding after the 4-byte header align the value (OVS ofpprop_put_be64). */
 export function parsePropU64(p: Prop): bigint {
-  if (p.body.left !== 8) fail('OFPBPC_BAD_LEN');
+  if (p.body.left !== 12) fail('OFPBPC_BAD_LEN');
+  p.body.skip(4);
   return p.body.u64();
 }
