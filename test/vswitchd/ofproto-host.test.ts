@@ -165,7 +165,7 @@ test('appctl: fdb/show, fdb/flush, dpif/show, dpctl/show, dpctl/dump-flows, reva
     const flows = (await app('dpctl/dump-flows')).result!;
     assert.match(flows, /^flow-dump from the main thread:\n.*eth_type\(0x88b5\).*packets:0, bytes:0, used:never, actions:/s);
     assert.match((await app('dpctl/dump-flows', '-m')).result!, /ufid:/);
-    assert.equal((await app('dpctl/dump-flows', 'nosuch')).error, 'nosuch: no such datapath');
+    assert.equal((await app('dpctl/dump-flows', 'nosuch')).error, 'datapath not found (Invalid argument)');
     assert.equal((await app('revalidator/purge')).result, '');
     assert.equal((await app('dpctl/dump-flows')).result, 'flow-dump from the main thread:\n');
   } finally {
