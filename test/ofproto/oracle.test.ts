@@ -329,6 +329,34 @@ table=2,priority=10,dl_type=0x1234,actions=output:3
       'in_port=2,dl_src=00:00:00:00:00:02,dl_type=0x5555',
     ],
   },
+  {
+    name: 'select groups hashed in the slow path: weights too uneven for dp_hash, and selection_method=hash fields',
+    groups: `group_id=1,type=select,bucket=weight:1,output:2,bucket=weight:1000,output:3,bucket=weight:500,output:4
+group_id=2,type=select,selection_method=hash,fields(ip_src,tcp_dst),bucket=output:2,bucket=output:3,bucket=output:4
+`,
+    of13: true,
+    flows: `table=0,priority=10,in_port=1,actions=group:1
+table=0,priority=10,in_port=2,actions=group:2
+`,
+    packets: [
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1000,tcp_dst=80',
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.1.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1007,tcp_dst=81',
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.2.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1014,tcp_dst=82',
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.3.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1021,tcp_dst=83',
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.4.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1028,tcp_dst=84',
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.5.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1035,tcp_dst=85',
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.6.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1042,tcp_dst=86',
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.7.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1049,tcp_dst=87',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1000,tcp_dst=80',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.1.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1007,tcp_dst=81',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.2.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1014,tcp_dst=82',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.3.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1021,tcp_dst=83',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.4.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1028,tcp_dst=84',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.5.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1035,tcp_dst=85',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.6.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1042,tcp_dst=86',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.7.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1049,tcp_dst=87',
+    ],
+  },
 ];
 
 // --- tsovs side ------------------------------------------------------------------
@@ -337,6 +365,7 @@ interface ParsedGroup {
   id: number;
   type: 'all' | 'select' | 'indirect' | 'ff';
   method: '' | 'hash' | 'dp_hash';
+  fields: string[];
   buckets: XlateBucket<OfpAction>[];
 }
 
@@ -349,6 +378,7 @@ function parseGroups(text: string): ParsedGroup[] {
     const id = Number(/group_id=(\d+)/.exec(head!)![1]);
     const type = /type=(\w+)/.exec(head!)![1] as ParsedGroup['type'];
     const method = (/selection_method=(\w+)/.exec(head!)?.[1] ?? '') as ParsedGroup['method'];
+    const fields = /fields\(([^)]*)\)/.exec(head!)?.[1]?.split(',') ?? [];
     const buckets = bs.map((b, i) => {
       let watchPort = 0xffff;
       let weight = 1;
@@ -364,7 +394,7 @@ function parseGroups(text: string): ParsedGroup[] {
       if (!r.ok) throw new Error(r.error);
       return { bucketId: i, weight, watchPort, watchGroup: 0xffffffff, actions: r.value };
     });
-    out.push({ id, type, method, buckets });
+    out.push({ id, type, method, fields, buckets });
   }
   return out;
 }
@@ -389,7 +419,7 @@ function tsBridge(c: Case): FakeBridge {
   br.executeLearn = c.learn ?? false;
   for (const [t, m] of Object.entries(c.tableMiss ?? {})) br.misses.set(Number(t), m);
   for (const g of parseGroups(c.groups ?? '')) {
-    br.groups.set(g.id, { groupId: g.id, type: g.type, buckets: g.buckets, selectionFields: [], selectionMethod: g.method });
+    br.groups.set(g.id, { groupId: g.id, type: g.type, buckets: g.buckets, selectionFields: g.fields, selectionMethod: g.method });
   }
   return br;
 }

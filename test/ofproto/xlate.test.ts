@@ -335,7 +335,7 @@ test('select groups use dp_hash by default: hash and recirculate, then pick by t
 
 test('property: valueBits reads the same bits as the field table helper', async () => {
   const fc = (await import('fast-check')).default;
-  const { valueBits } = await import('../../src/ofproto/xlate/actions.js');
+  const { valueBits } = await import('../../src/ofproto/xlate/field-bits.js');
   const { getValueBits } = await import('../../src/flow/meta-flow.js');
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.nat(), fc.integer({ min: 1, max: 32 }), (v, o, n) => {

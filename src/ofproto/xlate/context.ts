@@ -154,8 +154,6 @@ export interface XlateOps<A> {
   /** Trace text of a rule's match (minimatch_format) and of an action list. */
   formatMatch(key: Uint32Array, mask: Uint32Array): string;
   formatActions(actions: readonly A[]): string;
-  /** Hash of the named fields (select groups with selection_method=hash), un-wildcarding them. */
-  hashFields?(ctx: XlateCtx<A>, fields: readonly string[]): number;
 }
 
 export class XlateCtx<A> {

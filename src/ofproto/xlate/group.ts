@@ -5,7 +5,11 @@
  * group's selection fields; fast failover runs the first live bucket. Liveness follows
  * watch_port (port up) and watch_group (recursively).
  */
-import { hashAdd, hashFinish } from '../../flow/hash.js';
+import { hashBytes, hashInt, hashUint64Basis, jhashBytes } from './ovs-hash.js';
+import { mfFromName, mfGetValue, type MfField } from '../../flow/meta-flow.js';
+import { mfArePrereqsOk } from '../../flow/match.js';
+import { mfParseValue } from '../../flow/mf-value.js';
+import { maskFieldMasked } from './field-bits.js';
 import {
   VLAN_CFI,
   VLAN_VID_MASK,
@@ -78,12 +82,13 @@ export function firstLiveBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>, depth: nu
   return null;
 }
 
+/** OVS group_best_live_bucket: highest (hash_int(bucket_id, basis) & 0xffff) * weight; ties go to the later bucket. */
 function bestLiveBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>, basis: number): XlateBucket<A> | null {
   let best: XlateBucket<A> | null = null;
   let bestScore = 0;
   for (const b of g.buckets) {
     if (bucketIsAlive(ctx, g, b, 0)) {
-      const score = (hashFinish(hashAdd(basis, b.bucketId), 4) & 0xffff) * b.weight;
+      const score = (hashInt(b.bucketId, basis) & 0xffff) * b.weight;
       if (score >= bestScore) {
         best = b;
         bestScore = score;
@@ -120,22 +125,61 @@ function maskSymmetricL4(flow: Uint32Array, wc: Uint32Array): void {
   for (let i = 0; i < 2; i++) wc[W_VLAN0 + i] = (wc[W_VLAN0 + i]! | VLAN_VID_MASK | VLAN_CFI) >>> 0;
 }
 
-/** A hash of the flow that is the same in both directions (OVS flow_hash_symmetric_l4, own mixing). */
+/** OVS flow_hash_symmetric_l4: jhash of a 32-byte struct that is the same in both directions. */
 export function flowHashSymmetricL4(flow: Uint32Array, basis: number): number {
-  let h = basis | 0;
-  h = hashAdd(h, (flow[W_ETH_HI]! >>> 16) ^ (flow[W_ETH_HI]! & 0xffff));
-  h = hashAdd(h, flow[W_ETH_DST]! ^ flow[W_ETH_SRC]!);
-  h = hashAdd(h, (flow[W_VLAN0]! ^ flow[W_VLAN0 + 1]!) & VLAN_VID_MASK);
+  const f = new Uint8Array(32);
+  const put16 = (o: number, v: number): void => {
+    f[o] = (v >>> 8) & 0xff;
+    f[o + 1] = v & 0xff;
+  };
+  const put32 = (o: number, v: number): void => {
+    f[o] = v >>> 24;
+    f[o + 1] = (v >>> 16) & 0xff;
+    f[o + 2] = (v >>> 8) & 0xff;
+    f[o + 3] = v & 0xff;
+  };
+  // eth_addr (offset 22): dl_src ^ dl_dst.
+  const hi = (flow[W_ETH_HI]! >>> 16) ^ (flow[W_ETH_HI]! & 0xffff);
+  put16(22, hi);
+  put32(24, flow[W_ETH_DST]! ^ flow[W_ETH_SRC]!);
+  // vlan_tci (offset 18): XOR of the VIDs.
+  put16(18, (flow[W_VLAN0]! ^ flow[W_VLAN0 + 1]!) & VLAN_VID_MASK);
   const t = ethType(flow);
-  h = hashAdd(h, t);
+  put16(16, t);
   if (t === ETH_TYPE_IPV4 || t === ETH_TYPE_IPV6) {
-    if (t === ETH_TYPE_IPV4) h = hashAdd(h, flow[W_IPV4_SRC]! ^ flow[W_IPV4_DST]!);
-    else for (let i = 0; i < 4; i++) h = hashAdd(h, flow[W_IPV6_SRC + i]! ^ flow[W_IPV6_DST + i]!);
+    if (t === ETH_TYPE_IPV4) put32(0, flow[W_IPV4_SRC]! ^ flow[W_IPV4_DST]!);
+    else for (let i = 0; i < 4; i++) put32(4 * i, flow[W_IPV6_SRC + i]! ^ flow[W_IPV6_DST + i]!);
     const proto = flow[W_NW]! >>> 24;
-    h = hashAdd(h, proto);
-    if (proto === IPPROTO_TCP || proto === IPPROTO_SCTP) h = hashAdd(h, (flow[W_TP]! >>> 16) ^ (flow[W_TP]! & 0xffff));
+    f[28] = proto;
+    if (proto === IPPROTO_TCP || proto === IPPROTO_SCTP) put16(20, (flow[W_TP]! >>> 16) ^ (flow[W_TP]! & 0xffff));
   }
-  return hashFinish(h, 40);
+  return jhashBytes(f, basis);
+}
+
+/** OVS pick_hash_fields_select_group: hash_bytes over the selection fields, in field-table order. */
+function hashFieldsBasis<A>(ctx: XlateCtx<A>, g: XlateGroup<A>): number {
+  let basis = hashUint64Basis(g.selectionMethodParam ?? 0n, 0);
+  const fields: { f: MfField; mask: Uint8Array }[] = [];
+  for (const spec of g.selectionFields) {
+    const eq = spec.indexOf('=');
+    const f = mfFromName(eq < 0 ? spec : spec.slice(0, eq));
+    if (!f) continue;
+    let mask: Uint8Array = new Uint8Array(f.nBytes).fill(0xff);
+    if (eq >= 0) {
+      const r = mfParseValue(f, spec.slice(eq + 1));
+      if (r.ok) mask = r.value;
+    }
+    fields.push({ f, mask });
+  }
+  fields.sort((a, b) => a.f.id - b.f.id);
+  for (const { f, mask } of fields) {
+    if (!mfArePrereqsOk(f, ctx.flow, ctx.wc)) continue;
+    const v = mfGetValue(f, ctx.flow);
+    for (let i = 0; i < v.length; i++) v[i] = v[i]! & mask[i]!;
+    basis = hashBytes(v, basis);
+    maskFieldMasked(f, mask, ctx.wc);
+  }
+  return basis;
 }
 
 /** OVS MAX_SELECT_GROUP_HASH_VALUES. */
@@ -207,10 +251,7 @@ function pickDpHashBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>, t: DpHashTable<
 /** Chooses the bucket of a select group (null: none live, or recirculating for dp_hash). */
 export function pickSelectBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>): XlateBucket<A> | null {
   const method = g.selectionMethod ?? '';
-  if (method === 'hash' && g.selectionFields.length > 0 && ctx.ops.hashFields) {
-    const basis = ctx.ops.hashFields(ctx, g.selectionFields);
-    return bestLiveBucket(ctx, g, basis);
-  }
+  if (method === 'hash' && g.selectionFields.length > 0) return bestLiveBucket(ctx, g, hashFieldsBasis(ctx, g));
   if ((method === '' || method === 'dp_hash') && ctx.bridge.recirc) {
     const t = dpHashTable(g);
     if (t) {
