@@ -147,6 +147,7 @@ describe('same output as ovs-ofctl', () => {
       ['show'],
       ['-t', '0', 'show', 'SW'],
       ['-O', 'OpenFlow99', 'show', 'SW'],
+      ['-O', 'OpenFlow11', 'show', 'SW'],
       ['--sort=frob', 'dump-flows', 'SW'],
       ['show', 'tcp:127.0.0.1:1'],
       ['show', 'unix:/nonexistent/br0.mgmt'],
@@ -290,12 +291,15 @@ describe('same output as ovs-ofctl', () => {
 test('monitor prints what the switch sends, as ovs-ofctl monitor does', async () => {
   const arp = 'ffffffffffff00112233445508060001080006040001001122334455c0a80001000000000000c0a80002';
   const ctl = path.join(A.dir, 'monitor.ctl');
-  const ovs = spawn('ovs-ofctl', [`--unixctl=${ctl}`, 'monitor', A.mgmt, '65535'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ovs = spawn('ovs-ofctl', [`--unixctl=${ctl}`, 'monitor', A.mgmt, '65535', 'watch:table=4'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let ovsErr = '';
+  let ovsOut = '';
   ovs.stderr.on('data', (d: Buffer) => (ovsErr += d.toString()));
+  ovs.stdout.on('data', (d: Buffer) => (ovsOut += d.toString()));
   const abort = new AbortController();
   let ourErr = '';
-  const mon = tsovs(['monitor', B.mgmt, '65535'], { signal: abort.signal, io: { out: () => undefined, err: (s) => (ourErr += s) } });
+  let ourOut = '';
+  const mon = tsovs(['monitor', B.mgmt, '65535', 'watch:table=4'], { signal: abort.signal, io: { out: (s) => (ourOut += s), err: (s) => (ourErr += s) } });
   const settle = async (cond: () => boolean): Promise<void> => {
     for (let i = 0; i < 300 && !cond(); i++) await sleep(10);
   };
@@ -305,13 +309,19 @@ test('monitor prints what the switch sends, as ovs-ofctl monitor does', async ()
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await ovsOfctl(['mod-port', f.mgmt, 'p3', 'down'])).code, 0);
     assert.equal((await ovsOfctl(['mod-port', f.mgmt, 'p3', 'up'])).code, 0);
+    for (const args of [['add-flow', f.mgmt, 'table=4,priority=9,tcp,actions=output:2'], ['mod-flows', f.mgmt, 'table=4,tcp,actions=output:3'], ['del-flows', f.mgmt, 'table=4,tcp'], ['add-flow', f.mgmt, 'table=5,actions=drop']]) {
+      assert.equal((await ovsOfctl(args)).code, 0);
+    }
   }
-  await settle(() => ovsErr.split('PORT_STATUS').length === 3 && ourErr.split('PORT_STATUS').length === 3);
+  await settle(() => ovsErr.split('DELETED').length === 2 && ourErr.split('DELETED').length === 2);
   ovs.kill('SIGTERM');
   abort.abort();
   assert.equal((await mon).code, 0);
   const expected = ovsErr.split('\n').filter((l) => !l.includes('|fatal_signal|')).join('\n');
   assert.equal(ourErr, expected);
+  assert.equal(ourOut, ovsOut);
+  assert.match(ourOut, /^NXST_FLOW_MONITOR reply \(xid=0x[0-9a-f]+\):\n$/);
+  assert.match(ourErr, /\nNXST_FLOW_MONITOR reply \(xid=0x0\):\n event=MODIFIED table=4 cookie=0 tcp actions=output:3\n/);
   assert.match(ourErr, /^NXT_PACKET_IN2 \(xid=0x0\): total_len=42 in_port=1 \(via action\) data_len=42 \(unbuffered\)\narp,vlan_tci=0x0000,dl_src=00:11:22:33:44:55,/);
   assert.match(ourErr, /OFPT_PORT_STATUS \(xid=0x0\): MOD: 3\(p3\): addr:aa:55:aa:55:00:03\n {5}config: {5}PORT_DOWN\n/);
 });

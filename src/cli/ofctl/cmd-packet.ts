@@ -15,6 +15,7 @@ import type { Match } from '../../flow/match.js';
 import { CliError } from '../cli-util.js';
 import type { OfConnection } from './conn.js';
 import type { OfctlContext } from './context.js';
+import { parseWatch } from './monitor-syntax.js';
 import { ofpToString } from './print.js';
 import { checkUsable, flowUsable, protocolsFromVersions, setProtocolForFlowMod } from './protocol.js';
 import { parseHex } from './text.js';
@@ -176,6 +177,12 @@ export async function monitor(ctx: OfctlContext, args: string[], signal?: AbortS
             throw new CliError("setting invalid_ttl_to_controller failed (this switch probably doesn't support this flag)");
           }
         }
+      } else if (arg.startsWith('watch:')) {
+        const r = parseWatch(arg.slice(6), await ctx.portsToAccept(sw), await ctx.tablesToAccept(sw));
+        if (!r.ok) throw new CliError(r.error);
+        const msg = c.encode({ type: OfType.FLOW_MONITOR_STATS_REQUEST, xid: 0, flags: 0, requests: [r.value] });
+        if (ctx.o.verbosity) ctx.io.out(ofpToString(msg, {}, ctx.o.verbosity + 2));
+        await ctx.dumpTransaction(c, msg, sw);
       } else {
         throw new CliError(`${arg}: unsupported "monitor" argument`);
       }

@@ -12,7 +12,7 @@ import { OfType, decodeMessage, encodeMessage, isDecodeError, type EncodeOptions
 import { encodeEchoReply, headerXid, OFPT_ECHO_REQUEST, OFPT_ERROR } from '../../openflow/conn/of-wire.js';
 import { connectStream } from '../../openflow/conn/stream.js';
 import { parseTarget, isPassive, type ActiveTarget } from '../../openflow/conn/target.js';
-import { Vconn } from '../../openflow/conn/vconn.js';
+import { silentLog, Vconn, type ConnLog } from '../../openflow/conn/vconn.js';
 import { CliError } from '../cli-util.js';
 
 const ERRNO: Record<string, string> = {
@@ -56,6 +56,8 @@ export interface OpenOptions {
   /** Bitmap of allowed versions (bit v for wire version v). */
   versions: number;
   rundir: string;
+  /** Where connection warnings go (OVS logs them to the console). */
+  log?: ConnLog;
 }
 
 /** The multipart "more" flag of a statistics reply. */
@@ -105,7 +107,7 @@ export class OfConnection {
   private static negotiate(sock: net.Socket, vconnName: string, userName: string, o: OpenOptions): Promise<OfConnection> {
     nextXid(); // the hello's
     return new Promise((resolve, reject) => {
-      const v = new Vconn(sock, vconnName, o.versions >>> 0);
+      const v = new Vconn(sock, vconnName, o.versions >>> 0, o.log ?? silentLog);
       let c: OfConnection | null = null;
       v.setHandlers({
         connected: () => {

@@ -47,8 +47,20 @@ export class OfctlContext {
     readonly io: Output,
   ) {}
 
+  private logSeq = 0;
+
+  /** Console log lines in OVS's format ("2026-01-01T00:00:00Z|00001|vconn|WARN|..."). */
+  private log(level: string, msg: string): void {
+    const t = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    this.io.err(`${t}|${String(++this.logSeq).padStart(5, '0')}|vconn|${level}|${msg}\n`);
+  }
+
   open(name: string): Promise<OfConnection> {
-    return OfConnection.open(name, { versions: this.o.versions, rundir: this.o.rundir });
+    return OfConnection.open(name, {
+      versions: this.o.versions,
+      rundir: this.o.rundir,
+      log: { info: () => undefined, dbg: () => undefined, warn: (m) => this.log('WARN', m), err: (m) => this.log('ERR', m) },
+    });
   }
 
   acceptNames(): boolean {

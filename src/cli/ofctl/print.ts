@@ -12,6 +12,7 @@ import { formatFlowStats, formatDuration } from '../../openflow/flow-syntax/flow
 import { FF_CHECK_OVERLAP, FF_NO_BYT_COUNTS, FF_NO_PKT_COUNTS, FF_RESET_COUNTS, FF_SEND_FLOW_REM } from '../../openflow/codec/index.js';
 import { formatGroupDescs, formatGroupId, formatGroupMod, formatGroupStats } from './group-syntax.js';
 import { formatMeterConfig, formatMeterFeatures, formatMeterId, formatMeterMod, formatMeterStats } from './meter-syntax.js';
+import { formatFlowUpdate } from './monitor-syntax.js';
 import { formatFlowRemoved, formatPacketIn, formatPacketOut, type NameMaps } from './print-packet.js';
 import { formatActionBitmap, formatFeaturesReply, formatPhyPorts, formatPortMod, formatPortStats, formatPortStatus } from './print-port.js';
 import { formatTableStats } from './print-table.js';
@@ -224,6 +225,10 @@ function body(m: OfMessage, raw: Uint8Array, maps: NameMaps, verbosity: number):
       }
       return s;
     }
+    case OfType.FLOW_MONITOR_STATS_REPLY:
+      return m.updates.map((u) => formatFlowUpdate(u, maps.ports, maps.tables)).join('');
+    case OfType.FLOW_MONITOR_CANCEL:
+      return ` id=${m.id}`;
     case OfType.CT_FLUSH_ZONE:
       return ` zone_id=${m.zoneId}`;
     case OfType.BUNDLE_CONTROL: {
