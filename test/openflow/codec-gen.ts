@@ -158,7 +158,7 @@ function commonActions(version: number): Array<fc.Arbitrary<OfpAction>> {
     u32.map((g) => ({ type: T.GROUP, groupId: g })),
     rec({ maxLen: u16, controllerId: u16, reason: fc.integer({ min: 0, max: 5 }) })
       .map((x) => ({ type: T.CONTROLLER, ...x, userdata: null, pause: false, meterId: 0 })),
-    rec({ maxLen: u16, controllerId: u16, reason: u8, userdata: fc.uint8Array({ minLength: 1, maxLength: 20 }), pause: fc.boolean(), meterId: u32 })
+    rec({ maxLen: u16, controllerId: u16, reason: fc.integer({ min: 0, max: 5 }), userdata: fc.uint8Array({ minLength: 1, maxLength: 20 }), pause: fc.boolean(), meterId: u32 })
       .map((x) => ({ type: T.CONTROLLER, ...x })),
     fc.tuple(regSf, u16).map(([src, maxLen]) => ({ type: T.OUTPUT_REG, src, maxLen })),
     fc.tuple(regSf, regSf).map(([a, b]) => {
@@ -327,7 +327,7 @@ export function arbMessage(version: number): fc.Arbitrary<OfMessage> {
       ports: version < 4 ? fc.array(arbPortDesc(version), { maxLength: 3 }) : fc.constant([]) })
       .map((x) => ({ type: OfType.FEATURES_REPLY, ...x })),
     rec({ xid, flags: u16, missSendLen: u16 }).map((x) => ({ type: OfType.GET_CONFIG_REPLY, ...x })),
-    rec({ xid, flags: u16, missSendLen: u16 }).map((x) => ({ type: OfType.SET_CONFIG, ...x })),
+    rec({ xid, flags: fc.integer({ min: 0, max: v10 ? 7 : 3 }), missSendLen: u16 }).map((x) => ({ type: OfType.SET_CONFIG, ...x })),
     rec({ xid, reason: fc.integer({ min: 0, max: 2 }), desc: arbPortDesc(version) }).map((x) => ({ type: OfType.PORT_STATUS, ...x })),
     rec({ xid, portNo: fc.integer({ min: 1, max: 0xfeff }), hwAddr: fc.integer({ min: 0, max: 2 ** 48 - 1 }), config: fc.integer({ min: 0, max: 0x7f }), mask: fc.integer({ min: 0, max: 0x7f }), advertise: fc.integer({ min: 0, max: 0xffff }) })
       .map((x) => ({ type: OfType.PORT_MOD, ...x, config: v10 ? x.config : x.config & 0x65, mask: v10 ? x.mask : x.mask & 0x65, advertise: v10 ? (x.advertise & 0x7f) | (x.advertise & 0xf800) : x.advertise })),

@@ -549,7 +549,12 @@ export const BASIC_DEFS: MsgDef[] = [
   def('OFPT13_FEATURES_REPLY', Kind.T, 6, '1.3+', 24, 0, (r, h) => decodeFeaturesReply(r, h.version, h.xid)),
   def('OFPT_GET_CONFIG_REQUEST', Kind.T, 7, '1.0+', 0, 0, empty(OfType.GET_CONFIG_REQUEST)),
   def('OFPT_GET_CONFIG_REPLY', Kind.T, 8, '1.0+', 4, 0, (r, h) => ({ type: OfType.GET_CONFIG_REPLY, xid: h.xid, flags: r.u16(), missSendLen: r.u16() })),
-  def('OFPT_SET_CONFIG', Kind.T, 9, '1.0+', 4, 0, (r, h) => ({ type: OfType.SET_CONFIG, xid: h.xid, flags: r.u16(), missSendLen: r.u16() })),
+  def('OFPT_SET_CONFIG', Kind.T, 9, '1.0+', 4, 0, (r, h) => {
+    const flags = r.u16();
+    // OFPC_FRAG_* (and OFPC_INVALID_TTL_TO_CONTROLLER before OF1.3) are the only flags.
+    if (flags & ~(h.version < OFP13_VERSION ? 7 : 3)) fail('OFPSCFC_BAD_FLAGS', `switch config flags 0x${flags.toString(16)}`);
+    return { type: OfType.SET_CONFIG, xid: h.xid, flags, missSendLen: r.u16() };
+  }),
   def('OFPT10_PORT_STATUS', Kind.T, 12, '1.0', 56, 0, (r, h) => {
     const reason = r.u8();
     r.skip(7);
