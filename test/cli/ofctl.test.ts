@@ -217,6 +217,8 @@ describe('same output as ovs-ofctl', () => {
     const f1 = write('flows1.txt', 'priority=5,in_port=1,actions=output:2\n# comment\n\ntable=1,ip,actions=drop   # trailing\ncookie=0x5,arp,actions=NORMAL\n');
     const f2 = write('flows2.txt', 'priority=5,in_port=1,actions=output:3\ncookie=0x5,arp,actions=NORMAL\nudp,actions=drop\n');
     const bad = write('bad.txt', 'in_port=1,actions=bogus\n');
+    const d1 = write('d1.txt', 'priority=5,in_port=1,actions=output:2\ntable=1,ip,actions=drop\ncookie=0x5,arp,actions=NORMAL\ntcp,tp_dst=80,actions=drop\nudp,actions=drop\npriority=100,ip,nw_src=1.2.3.4,actions=drop\n');
+    const d2 = write('d2.txt', 'priority=5,in_port=1,actions=output:3\nicmp,actions=drop\ntcp,tp_dst=81,actions=drop\npriority=100,ip,nw_src=1.2.3.5,actions=drop\n');
     const mixed = write('mixed.txt', 'add priority=9,in_port=2,actions=output:1\ndelete in_port=1\nmodify arp,actions=drop\n');
     await sameAll([
       ['del-flows', 'SW'],
@@ -231,6 +233,9 @@ describe('same output as ovs-ofctl', () => {
       ['diff-flows', 'SW', f1],
       ['diff-flows', f1, f2],
       ['diff-flows', f2, 'SW'],
+      ['diff-flows', d1, d2],
+      ['diff-flows', d2, d1],
+      ['diff-flows', f1, f1],
       ['--readd', 'replace-flows', 'SW', f2],
       ['--bundle', 'replace-flows', 'SW', f1],
       ['--bundle', 'add-flow', 'SW', 'in_port=3,actions=output:1'],

@@ -292,15 +292,27 @@ class FteTable {
     e.versions[index] = v;
   }
 
-  /** Entries by table, then descending priority, then match text (a stable order). */
+  /**
+   * Entries in the order OVS's classifier walks them: by table, then by subtable (entries
+   * with the same mask) with the highest priority first, subtables of equal priority and
+   * entries within one in the order they were first seen.
+   */
   sorted(): Fte[] {
-    return [...this.entries.values()].sort((a, b) => {
-      const ta = (a.versions[0] ?? a.versions[1])!.tableId;
-      const tb = (b.versions[0] ?? b.versions[1])!.tableId;
-      if (ta !== tb) return ta - tb;
-      if (a.priority !== b.priority) return b.priority - a.priority;
-      return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-    });
+    const tableOf = (e: Fte): number => (e.versions[0] ?? e.versions[1])!.tableId;
+    const subtables = new Map<string, { table: number; maxPriority: number; order: number; entries: Fte[] }>();
+    for (const e of this.entries.values()) {
+      const key = `${tableOf(e)}|${Array.from(e.match.mask).join(',')}`;
+      let st = subtables.get(key);
+      if (!st) {
+        st = { table: tableOf(e), maxPriority: e.priority, order: subtables.size, entries: [] };
+        subtables.set(key, st);
+      }
+      st.maxPriority = Math.max(st.maxPriority, e.priority);
+      st.entries.push(e);
+    }
+    return [...subtables.values()]
+      .sort((a, b) => a.table - b.table || b.maxPriority - a.maxPriority || a.order - b.order)
+      .flatMap((st) => st.entries);
   }
 }
 
