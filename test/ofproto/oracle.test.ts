@@ -37,6 +37,8 @@ interface Case {
    * OVS prints the actions as written (OpenFlow 1.3 loading rewrites mod_dl_dst and friends).
    */
   readonly fullTrace?: boolean;
+  /** tsovs's megaflow is knowingly different (narrower where OVS's is too wide): not compared as text. */
+  readonly megaflowDiffers?: boolean;
   /** Table-miss configuration (OpenFlow 1.1 table-mod) per table. */
   readonly tableMiss?: Record<number, 'controller' | 'continue' | 'drop'>;
   /** A second bridge br1 (ports p5.. as OpenFlow 1..n) patched to br0 (pa=10 <-> pb=20). */
@@ -357,6 +359,52 @@ table=0,priority=10,in_port=2,actions=group:2
       'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.7.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1049,tcp_dst=87',
     ],
   },
+  {
+    name: 'multipath (all algorithms and hash field sets) and bundle / bundle_load choose as OVS',
+    // OVS 3.1 leaves the L2 fields of the L2 fallback hash out of the megaflow; tsovs keeps them.
+    megaflowDiffers: true,
+    flows: `table=0,priority=10,in_port=1,actions=multipath(symmetric_l4,50,hrw,4,0,NXM_NX_REG0[0..1]),resubmit(,1)
+table=0,priority=10,in_port=2,actions=multipath(eth_src,7,modulo_n,3,0,NXM_NX_REG0[0..1]),multipath(symmetric_l3,9,hash_threshold,2,0,NXM_NX_REG2[0..1]),resubmit(,1)
+table=0,priority=10,in_port=3,actions=multipath(symmetric_l3l4+udp,3,iter_hash,5,8,NXM_NX_REG0[0..2]),resubmit(,1)
+table=0,priority=20,in_port=4,udp,actions=bundle_load(nw_src,0,hrw,ofport,NXM_NX_REG1[],members:2,3),resubmit(,2)
+table=0,priority=10,in_port=4,actions=bundle(symmetric_l3l4,60,hrw,ofport,members:1,2,3)
+table=1,priority=10,reg0=0,actions=output:1
+table=1,priority=10,reg0=1,actions=output:2
+table=1,priority=10,reg0=2,actions=output:3
+table=1,priority=10,reg0=3,actions=output:4
+table=1,priority=10,reg0=4,actions=LOCAL
+table=2,priority=10,reg1=2,actions=output:2
+table=2,priority=10,reg1=3,actions=output:3
+`,
+    packets: [
+      'in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:09,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1000,tcp_dst=80',
+      'in_port=1,udp,dl_src=00:00:00:00:01:01,dl_dst=00:00:00:00:00:09,nw_src=10.1.0.1,nw_dst=10.0.1.2,nw_ttl=64,udp_src=1013,udp_dst=81',
+      'in_port=1,tcp,dl_src=00:00:00:00:02:01,dl_dst=00:00:00:00:00:09,nw_src=10.2.0.1,nw_dst=10.0.2.2,nw_ttl=64,tcp_src=1026,tcp_dst=82',
+      'in_port=1,udp,dl_src=00:00:00:00:03:01,dl_dst=00:00:00:00:00:09,nw_src=10.3.0.1,nw_dst=10.0.3.2,nw_ttl=64,udp_src=1039,udp_dst=83',
+      'in_port=1,tcp,dl_src=00:00:00:00:04:01,dl_dst=00:00:00:00:00:09,nw_src=10.4.0.1,nw_dst=10.0.4.2,nw_ttl=64,tcp_src=1052,tcp_dst=84',
+      'in_port=1,udp,dl_src=00:00:00:00:05:01,dl_dst=00:00:00:00:00:09,nw_src=10.5.0.1,nw_dst=10.0.5.2,nw_ttl=64,udp_src=1065,udp_dst=85',
+      'in_port=2,tcp,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:09,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1000,tcp_dst=80',
+      'in_port=2,udp,dl_src=00:00:00:00:01:02,dl_dst=00:00:00:00:00:09,nw_src=10.1.0.1,nw_dst=10.0.1.2,nw_ttl=64,udp_src=1013,udp_dst=81',
+      'in_port=2,tcp,dl_src=00:00:00:00:02:02,dl_dst=00:00:00:00:00:09,nw_src=10.2.0.1,nw_dst=10.0.2.2,nw_ttl=64,tcp_src=1026,tcp_dst=82',
+      'in_port=2,udp,dl_src=00:00:00:00:03:02,dl_dst=00:00:00:00:00:09,nw_src=10.3.0.1,nw_dst=10.0.3.2,nw_ttl=64,udp_src=1039,udp_dst=83',
+      'in_port=2,tcp,dl_src=00:00:00:00:04:02,dl_dst=00:00:00:00:00:09,nw_src=10.4.0.1,nw_dst=10.0.4.2,nw_ttl=64,tcp_src=1052,tcp_dst=84',
+      'in_port=2,udp,dl_src=00:00:00:00:05:02,dl_dst=00:00:00:00:00:09,nw_src=10.5.0.1,nw_dst=10.0.5.2,nw_ttl=64,udp_src=1065,udp_dst=85',
+      'in_port=3,tcp,dl_src=00:00:00:00:00:03,dl_dst=00:00:00:00:00:09,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1000,tcp_dst=80',
+      'in_port=3,udp,dl_src=00:00:00:00:01:03,dl_dst=00:00:00:00:00:09,nw_src=10.1.0.1,nw_dst=10.0.1.2,nw_ttl=64,udp_src=1013,udp_dst=81',
+      'in_port=3,tcp,dl_src=00:00:00:00:02:03,dl_dst=00:00:00:00:00:09,nw_src=10.2.0.1,nw_dst=10.0.2.2,nw_ttl=64,tcp_src=1026,tcp_dst=82',
+      'in_port=3,udp,dl_src=00:00:00:00:03:03,dl_dst=00:00:00:00:00:09,nw_src=10.3.0.1,nw_dst=10.0.3.2,nw_ttl=64,udp_src=1039,udp_dst=83',
+      'in_port=3,tcp,dl_src=00:00:00:00:04:03,dl_dst=00:00:00:00:00:09,nw_src=10.4.0.1,nw_dst=10.0.4.2,nw_ttl=64,tcp_src=1052,tcp_dst=84',
+      'in_port=3,udp,dl_src=00:00:00:00:05:03,dl_dst=00:00:00:00:00:09,nw_src=10.5.0.1,nw_dst=10.0.5.2,nw_ttl=64,udp_src=1065,udp_dst=85',
+      'in_port=4,tcp,dl_src=00:00:00:00:00:04,dl_dst=00:00:00:00:00:09,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,tcp_src=1000,tcp_dst=80',
+      'in_port=4,udp,dl_src=00:00:00:00:01:04,dl_dst=00:00:00:00:00:09,nw_src=10.1.0.1,nw_dst=10.0.1.2,nw_ttl=64,udp_src=1013,udp_dst=81',
+      'in_port=4,tcp,dl_src=00:00:00:00:02:04,dl_dst=00:00:00:00:00:09,nw_src=10.2.0.1,nw_dst=10.0.2.2,nw_ttl=64,tcp_src=1026,tcp_dst=82',
+      'in_port=4,udp,dl_src=00:00:00:00:03:04,dl_dst=00:00:00:00:00:09,nw_src=10.3.0.1,nw_dst=10.0.3.2,nw_ttl=64,udp_src=1039,udp_dst=83',
+      'in_port=4,tcp,dl_src=00:00:00:00:04:04,dl_dst=00:00:00:00:00:09,nw_src=10.4.0.1,nw_dst=10.0.4.2,nw_ttl=64,tcp_src=1052,tcp_dst=84',
+      'in_port=4,udp,dl_src=00:00:00:00:05:04,dl_dst=00:00:00:00:00:09,nw_src=10.5.0.1,nw_dst=10.0.5.2,nw_ttl=64,udp_src=1065,udp_dst=85',
+      'in_port=2,ipv6,ipv6_src=2001:db8::1,ipv6_dst=2001:db8::2,nw_ttl=64,nw_proto=6',
+      'in_port=3,arp,arp_op=1,dl_src=00:00:00:00:00:05,dl_dst=ff:ff:ff:ff:ff:ff',
+    ],
+  },
 ];
 
 // --- tsovs side ------------------------------------------------------------------
@@ -467,7 +515,10 @@ for (const c of CASES) {
         const ctx = `packet ${pkt}\n--- OVS:\n${o.raw}\n--- tsovs:\n${t.text}`;
         assert.equal(t.text.split('\n')[0], `Flow: ${o.flow}`, ctx);
         // Recirculation ids depend on OVS's id lifetimes (freed ids are not reused): blanked.
-        const ids = (x: string): string => x.replace(/recirc\(0x[0-9a-f]+\)/g, 'recirc(*)').replace(/recirc_id=\d+/g, 'recirc_id=*');
+        const ids = (x: string): string => {
+          const y = x.replace(/recirc\(0x[0-9a-f]+\)/g, 'recirc(*)').replace(/recirc_id=\d+/g, 'recirc_id=*');
+          return c.megaflowDiffers ? y.replace(/Megaflow: .*/, 'Megaflow: *') : y;
+        };
         // Also when at most one port is output to (nothing for flood order to change).
         const nOut = splitTop(o.actions).filter((x) => /^\d+$/.test(x)).length;
         if (c.fullTrace || (nOut <= 1 && c.fullTrace !== false)) assert.equal(ids(t.text), ids(o.raw), ctx);

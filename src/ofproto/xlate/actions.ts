@@ -35,7 +35,9 @@ import { formatSubfield } from '../../flow/mf-subfield.js';
 import { mfFormat } from '../../flow/mf-value.js';
 import { ETH_TYPE_ARP, ETH_TYPE_IPV4 } from '../../packet/constants.js';
 import { maskFieldMasked, valueBits } from './field-bits.js';
-import { OfpactType as T, LearnSrc, NxLearnFlags, type OfpAction } from '../ofp-actions.js';
+import { OfpactType as T, LearnSrc, NxBdAlgorithm, NxLearnFlags, type OfpAction } from '../ofp-actions.js';
+import { flowHashFields, flowMaskHashFields, multipathAlgorithm } from './flow-hash.js';
+import { hash2words } from './ovs-hash.js';
 import { learnFlowMod } from '../learn.js';
 import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp-port.js';
 import { OFPR_INVALID_TTL, XlateError, type XlateCtx } from './context.js';
@@ -425,6 +427,62 @@ function freezeUnroll(ctx: Ctx, acts: readonly OfpAction[], from: number): void 
   if (rest.length) ctx.frozen.push({ tableId: ctx.tableId, cookie: ctx.ruleCookie, actions: rest });
 }
 
+/** OVS nxm_reg_load: writes `value` into a subfield and un-wildcards its bits. */
+function regLoad(ctx: Ctx, sf: MfSubfield, value: number): void {
+  const v = new Uint8Array(sf.field.nBytes);
+  const src = new Uint8Array(4);
+  src[0] = value >>> 24;
+  src[1] = (value >>> 16) & 0xff;
+  src[2] = (value >>> 8) & 0xff;
+  src[3] = value & 0xff;
+  const dv = mfGetValue(sf.field, ctx.flow);
+  bitwiseCopy(src, 0, v, 0, Math.min(32, sf.nBits));
+  bitwiseCopy(v, 0, dv, sf.ofs, sf.nBits);
+  const dm = subfieldMask(sf);
+  maskFieldMasked(sf.field, dm, ctx.wc);
+  setFlowValueMasked(sf.field, dv, dm, ctx.flow);
+}
+
+/** OVS member_enabled_cb. */
+function memberEnabled(ctx: Ctx, port: number): boolean {
+  switch (port) {
+    case OFPP_IN_PORT:
+    case 0xfff9: // TABLE
+    case 0xfffa: // NORMAL
+    case 0xfffb: // FLOOD
+    case 0xfffc: // ALL
+    case 0xffff: // NONE
+      return true;
+    case 0xfffd: // CONTROLLER: not supported by bundle
+      return false;
+    default: {
+      const p = ctx.bridge.port(port);
+      return !!p && !p.adminDown && !p.linkDown;
+    }
+  }
+}
+
+/** OVS bundle_execute: active-backup takes the first enabled member, HRW the best-scoring one. */
+function bundleExecute(ctx: Ctx, a: Extract<OfpAction, { type: typeof T.BUNDLE }>): number {
+  if (a.algorithm === NxBdAlgorithm.ACTIVE_BACKUP) {
+    for (const m of a.members) if (memberEnabled(ctx, m)) return m;
+    return 0xffff;
+  }
+  if (a.members.length > 1) flowMaskHashFields(ctx.flow, ctx.wc, a.fields);
+  const flowHash = flowHashFields(ctx.flow, a.fields, a.basis & 0xffff);
+  let best = -1;
+  let bestHash = 0;
+  for (let i = 0; i < a.members.length; i++) {
+    if (!memberEnabled(ctx, a.members[i]!)) continue;
+    const h = hash2words(i, flowHash);
+    if (best < 0 || h > bestHash) {
+      bestHash = h;
+      best = i;
+    }
+  }
+  return best >= 0 ? a.members[best]! : 0xffff;
+}
+
 /** OVS do_xlate_actions. */
 export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boolean, groupBucket: boolean): void {
   const flow = ctx.flow;
@@ -622,10 +680,25 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
         break;
       case T.NOTE:
         break;
-      case T.MULTIPATH:
-      case T.BUNDLE:
-        ctx.reportError(`${a.type === T.MULTIPATH ? 'multipath' : 'bundle'} action is not supported`);
+      case T.MULTIPATH: {
+        // OVS multipath_execute.
+        const hash = flowHashFields(flow, a.fields, a.basis & 0xffff);
+        const link = multipathAlgorithm(hash, a.algorithm, a.maxLink + 1, a.arg);
+        flowMaskHashFields(flow, wc, a.fields);
+        regLoad(ctx, a.dst, link);
+        reportSubfield(ctx, a.dst);
         break;
+      }
+      case T.BUNDLE: {
+        const port = bundleExecute(ctx, a);
+        if (a.dst) {
+          regLoad(ctx, a.dst, port);
+          reportSubfield(ctx, a.dst);
+        } else {
+          xlateOutputAction(ctx, port, 0, false, last, groupBucket);
+        }
+        break;
+      }
       case T.OUTPUT_REG: {
         const port = getValueBits(mfGetValue(a.src.field, flow), a.src.ofs, Math.min(a.src.nBits, 32));
         if (a.src.nBits <= 16 || port <= 0xffff) {

@@ -1,35 +1,21 @@
 /*
  * Group actions (OVS xlate_group_action and helpers): all and indirect run every bucket on
- * a copy of the packet; select picks one live bucket by a symmetric L4 hash of the flow
- * (OVS's SEL_METHOD_DEFAULT: highest hash(bucket_id, flow hash) * weight wins) or by the
- * group's selection fields; fast failover runs the first live bucket. Liveness follows
- * watch_port (port up) and watch_group (recursively).
+ * a copy of the packet; select picks one live bucket as OVS does (by dp_hash after a
+ * recirculation when the weights fit 256 hash values, else by OVS's symmetric L4 flow hash
+ * or the group's selection fields: highest hash(bucket_id, flow hash) * weight wins); fast
+ * failover runs the first live bucket. Liveness follows watch_port (port up) and
+ * watch_group (recursively).
  */
-import { hashBytes, hashInt, hashUint64Basis, jhashBytes } from './ovs-hash.js';
+import { hashBytes, hashInt, hashUint64Basis } from './ovs-hash.js';
+import { flowHashSymmetricL4, flowMaskHashFields, HashFields } from './flow-hash.js';
 import { mfFromName, mfGetValue, type MfField } from '../../flow/meta-flow.js';
 import { mfArePrereqsOk } from '../../flow/match.js';
 import { mfParseValue } from '../../flow/mf-value.js';
 import { maskFieldMasked } from './field-bits.js';
-import {
-  VLAN_CFI,
-  VLAN_VID_MASK,
-  W_ETH_DST,
-  W_ETH_HI,
-  W_ETH_SRC,
-  W_IPV4_DST,
-  W_IPV4_SRC,
-  W_IPV6_DST,
-  W_IPV6_SRC,
-  W_NW,
-  W_TP,
-  W_VLAN0,
-  W_DP_HASH,
-} from '../../flow/layout.js';
-import { ETH_TYPE_IPV4, ETH_TYPE_IPV6, IPPROTO_ICMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../packet/constants.js';
+import { W_DP_HASH } from '../../flow/layout.js';
 import { OFPP_ANY, OFPP_CONTROLLER } from '../ofp-port.js';
 import type { XlateBucket, XlateGroup } from '../xlate-bridge.js';
 import type { XlateCtx } from './context.js';
-import { ethType, isIpAny } from './flow-ops.js';
 import { TraceNodeType } from './trace-node.js';
 import { finishFreezing } from './freeze.js';
 
@@ -99,61 +85,6 @@ function bestLiveBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>, basis: number): X
     }
   }
   return best;
-}
-
-/** Un-wildcards what the symmetric L4 hash reads (OVS flow_mask_hash_fields SYMMETRIC_L4). */
-function maskSymmetricL4(flow: Uint32Array, wc: Uint32Array): void {
-  wc[W_ETH_HI] = 0xffffffff;
-  wc[W_ETH_DST] = 0xffffffff;
-  wc[W_ETH_SRC] = 0xffffffff;
-  const t = ethType(flow);
-  if (t === ETH_TYPE_IPV4) {
-    wc[W_IPV4_SRC] = 0xffffffff;
-    wc[W_IPV4_DST] = 0xffffffff;
-  } else if (t === ETH_TYPE_IPV6) {
-    for (let i = 0; i < 4; i++) {
-      wc[W_IPV6_SRC + i] = 0xffffffff;
-      wc[W_IPV6_DST + i] = 0xffffffff;
-    }
-  }
-  if (isIpAny(flow)) {
-    wc[W_NW] = (wc[W_NW]! | 0xff000000) >>> 0;
-    const proto = flow[W_NW]! >>> 24;
-    // UDP ports are not hashed (not symmetric); ICMP type/code are 8 bits (flow_unwildcard_tp_ports).
-    if (proto !== IPPROTO_UDP) wc[W_TP] = (wc[W_TP]! | (proto === IPPROTO_ICMP ? 0x00ff00ff : 0xffffffff)) >>> 0;
-  }
-  for (let i = 0; i < 2; i++) wc[W_VLAN0 + i] = (wc[W_VLAN0 + i]! | VLAN_VID_MASK | VLAN_CFI) >>> 0;
-}
-
-/** OVS flow_hash_symmetric_l4: jhash of a 32-byte struct that is the same in both directions. */
-export function flowHashSymmetricL4(flow: Uint32Array, basis: number): number {
-  const f = new Uint8Array(32);
-  const put16 = (o: number, v: number): void => {
-    f[o] = (v >>> 8) & 0xff;
-    f[o + 1] = v & 0xff;
-  };
-  const put32 = (o: number, v: number): void => {
-    f[o] = v >>> 24;
-    f[o + 1] = (v >>> 16) & 0xff;
-    f[o + 2] = (v >>> 8) & 0xff;
-    f[o + 3] = v & 0xff;
-  };
-  // eth_addr (offset 22): dl_src ^ dl_dst.
-  const hi = (flow[W_ETH_HI]! >>> 16) ^ (flow[W_ETH_HI]! & 0xffff);
-  put16(22, hi);
-  put32(24, flow[W_ETH_DST]! ^ flow[W_ETH_SRC]!);
-  // vlan_tci (offset 18): XOR of the VIDs.
-  put16(18, (flow[W_VLAN0]! ^ flow[W_VLAN0 + 1]!) & VLAN_VID_MASK);
-  const t = ethType(flow);
-  put16(16, t);
-  if (t === ETH_TYPE_IPV4 || t === ETH_TYPE_IPV6) {
-    if (t === ETH_TYPE_IPV4) put32(0, flow[W_IPV4_SRC]! ^ flow[W_IPV4_DST]!);
-    else for (let i = 0; i < 4; i++) put32(4 * i, flow[W_IPV6_SRC + i]! ^ flow[W_IPV6_DST + i]!);
-    const proto = flow[W_NW]! >>> 24;
-    f[28] = proto;
-    if (proto === IPPROTO_TCP || proto === IPPROTO_SCTP) put16(20, (flow[W_TP]! >>> 16) ^ (flow[W_TP]! & 0xffff));
-  }
-  return jhashBytes(f, basis);
 }
 
 /** OVS pick_hash_fields_select_group: hash_bytes over the selection fields, in field-table order. */
@@ -263,7 +194,7 @@ export function pickSelectBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>): XlateBu
       return pickDpHashBucket(ctx, g, t, alg, basis);
     }
   }
-  maskSymmetricL4(ctx.flow, ctx.wc);
+  flowMaskHashFields(ctx.flow, ctx.wc, HashFields.SYMMETRIC_L4);
   return bestLiveBucket(ctx, g, flowHashSymmetricL4(ctx.flow, 0));
 }
 
