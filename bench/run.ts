@@ -15,6 +15,7 @@ const groups: Group[] = [
   { name: 'datapath', run: async () => (await import('./datapath.bench.js')).benchDatapath() },
   { name: 'classifier', run: async () => (await import('./classifier.bench.js')).benchClassifier() },
   { name: 'ofproto', run: async () => (await import('./ofproto.bench.js')).benchOfproto() },
+  { name: 'openflow', run: async () => (await import('./openflow.bench.js')).benchOpenflow() },
   { name: 'veth', run: async () => (await import('./veth.bench.js')).benchVeth() },
 ];
 
