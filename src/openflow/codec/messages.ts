@@ -91,19 +91,20 @@ export const OF_TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntrie
   Object.entries(OfType).map(([k, v]) => [v, k]),
 );
 
-interface Base<T extends OfType> {
+/** Fields every message has. */
+export interface OfMsgBase<T extends OfType> {
   readonly type: T;
   readonly xid: number;
 }
 
 // --- immutable messages -------------------------------------------------------------------
 
-export interface HelloMsg extends Base<typeof OfType.HELLO> {
+export interface HelloMsg extends OfMsgBase<typeof OfType.HELLO> {
   /** Versions announced in a version-bitmap element, or null when the hello has none. */
   readonly versions: readonly number[] | null;
 }
 
-export interface ErrorMsg extends Base<typeof OfType.ERROR> {
+export interface ErrorMsg extends OfMsgBase<typeof OfType.ERROR> {
   /** OVS error name (e.g. "OFPBRC_BAD_LEN"), or null if (vendor, type, code) is not known. */
   readonly error: string | null;
   /** 0 for standard errors, else NX_VENDOR_ID / ONF_VENDOR_ID. */
@@ -115,21 +116,20 @@ export interface ErrorMsg extends Base<typeof OfType.ERROR> {
   readonly data: Uint8Array;
 }
 
-export interface EchoMsg extends Base<typeof OfType.ECHO_REQUEST | typeof OfType.ECHO_REPLY> {
+export interface EchoMsg extends OfMsgBase<typeof OfType.ECHO_REQUEST | typeof OfType.ECHO_REPLY> {
   readonly data: Uint8Array;
 }
 
-export interface EmptyMsg
-  extends Base<
-    | typeof OfType.FEATURES_REQUEST
-    | typeof OfType.GET_CONFIG_REQUEST
-    | typeof OfType.BARRIER_REQUEST
-    | typeof OfType.BARRIER_REPLY
-    | typeof OfType.GET_ASYNC_REQUEST
-    | typeof OfType.FLOW_AGE
-    | typeof OfType.FLOW_MONITOR_PAUSED
-    | typeof OfType.FLOW_MONITOR_RESUMED
-  > {}
+export type EmptyMsg = OfMsgBase<
+  | typeof OfType.FEATURES_REQUEST
+  | typeof OfType.GET_CONFIG_REQUEST
+  | typeof OfType.BARRIER_REQUEST
+  | typeof OfType.BARRIER_REPLY
+  | typeof OfType.GET_ASYNC_REQUEST
+  | typeof OfType.FLOW_AGE
+  | typeof OfType.FLOW_MONITOR_PAUSED
+  | typeof OfType.FLOW_MONITOR_RESUMED
+>;
 
 // --- switch configuration ---------------------------------------------------------------------
 
@@ -155,7 +155,7 @@ export interface PortDesc {
   readonly maxSpeed: number;
 }
 
-export interface FeaturesReplyMsg extends Base<typeof OfType.FEATURES_REPLY> {
+export interface FeaturesReplyMsg extends OfMsgBase<typeof OfType.FEATURES_REPLY> {
   readonly datapathId: bigint;
   readonly nBuffers: number;
   readonly nTables: number;
@@ -169,7 +169,7 @@ export interface FeaturesReplyMsg extends Base<typeof OfType.FEATURES_REPLY> {
   readonly ports: readonly PortDesc[];
 }
 
-export interface SwitchConfigMsg extends Base<typeof OfType.GET_CONFIG_REPLY | typeof OfType.SET_CONFIG> {
+export interface SwitchConfigMsg extends OfMsgBase<typeof OfType.GET_CONFIG_REPLY | typeof OfType.SET_CONFIG> {
   /** OFPC_FRAG_* bits. */
   readonly flags: number;
   readonly missSendLen: number;
@@ -180,7 +180,7 @@ export interface SwitchConfigMsg extends Base<typeof OfType.GET_CONFIG_REPLY | t
 /** Packet-in wire format: standard OFPT_PACKET_IN, NXT_PACKET_IN, or NXT_PACKET_IN2. */
 export type PacketInFormat = 'standard' | 'nxt' | 'nxt2';
 
-export interface PacketInMsg extends Base<typeof OfType.PACKET_IN> {
+export interface PacketInMsg extends OfMsgBase<typeof OfType.PACKET_IN> {
   readonly format: PacketInFormat;
   readonly bufferId: number;
   readonly totalLen: number;
@@ -196,7 +196,7 @@ export interface PacketInMsg extends Base<typeof OfType.PACKET_IN> {
   readonly continuation: Uint8Array | null;
 }
 
-export interface FlowRemovedMsg extends Base<typeof OfType.FLOW_REMOVED> {
+export interface FlowRemovedMsg extends OfMsgBase<typeof OfType.FLOW_REMOVED> {
   /** Use NXT_FLOW_REMOVED (NXM match) in OpenFlow 1.0. */
   readonly nx: boolean;
   readonly match: Match;
@@ -213,7 +213,7 @@ export interface FlowRemovedMsg extends Base<typeof OfType.FLOW_REMOVED> {
   readonly byteCount: bigint;
 }
 
-export interface PortStatusMsg extends Base<typeof OfType.PORT_STATUS> {
+export interface PortStatusMsg extends OfMsgBase<typeof OfType.PORT_STATUS> {
   /** OFPPR_ADD / DELETE / MODIFY. */
   readonly reason: number;
   readonly desc: PortDesc;
@@ -221,7 +221,7 @@ export interface PortStatusMsg extends Base<typeof OfType.PORT_STATUS> {
 
 // --- controller commands ---------------------------------------------------------------------
 
-export interface PacketOutMsg extends Base<typeof OfType.PACKET_OUT> {
+export interface PacketOutMsg extends OfMsgBase<typeof OfType.PACKET_OUT> {
   readonly bufferId: number;
   /** 16-bit OpenFlow port (OFPP_CONTROLLER when none). In OF1.5 the in_port of `match`. */
   readonly inPort: number;
@@ -236,7 +236,7 @@ export interface PacketOutMsg extends Base<typeof OfType.PACKET_OUT> {
  * 1, CHECK_OVERLAP 2, RESET_COUNTS 4, NO_PKT_COUNTS 8, NO_BYT_COUNTS 16) whatever the version;
  * OF1.0 ADDs get RESET_COUNTS as OVS gives them. `newCookie` U64_MAX = none.
  */
-export interface FlowModMsg extends Base<typeof OfType.FLOW_MOD> {
+export interface FlowModMsg extends OfMsgBase<typeof OfType.FLOW_MOD> {
   /** OpenFlow 1.0: use NXT_FLOW_MOD (NXM match) rather than OFPT_FLOW_MOD. */
   readonly nx: boolean;
   readonly command: number;
@@ -268,7 +268,7 @@ export interface GroupBucket {
   readonly actions: readonly OfpAction[];
 }
 
-export interface GroupModMsg extends Base<typeof OfType.GROUP_MOD> {
+export interface GroupModMsg extends OfMsgBase<typeof OfType.GROUP_MOD> {
   /** OFPGC_* (ADD 0, MODIFY 1, DELETE 2, INSERT_BUCKET 3, REMOVE_BUCKET 5; ADD_OR_MOD 0x8000). */
   readonly command: number;
   /** OFPGT_* (ALL 0, SELECT 1, INDIRECT 2, FF 3). */
@@ -279,7 +279,7 @@ export interface GroupModMsg extends Base<typeof OfType.GROUP_MOD> {
   readonly buckets: readonly GroupBucket[];
 }
 
-export interface PortModMsg extends Base<typeof OfType.PORT_MOD> {
+export interface PortModMsg extends OfMsgBase<typeof OfType.PORT_MOD> {
   readonly portNo: number;
   readonly hwAddr: number;
   /** OFPPC_* bits (OF1.0 positions) and which of them to change. */
@@ -289,7 +289,7 @@ export interface PortModMsg extends Base<typeof OfType.PORT_MOD> {
   readonly advertise: number;
 }
 
-export interface TableModMsg extends Base<typeof OfType.TABLE_MOD> {
+export interface TableModMsg extends OfMsgBase<typeof OfType.TABLE_MOD> {
   readonly tableId: number;
   /** OFPTC_* config bits as on the wire. */
   readonly config: number;
@@ -304,14 +304,14 @@ export interface MeterBandDesc {
   readonly precLevel: number;
 }
 
-export interface MeterModMsg extends Base<typeof OfType.METER_MOD> {
+export interface MeterModMsg extends OfMsgBase<typeof OfType.METER_MOD> {
   readonly command: number;
   readonly flags: number;
   readonly meterId: number;
   readonly bands: readonly MeterBandDesc[];
 }
 
-export interface QueueGetConfigRequestMsg extends Base<typeof OfType.QUEUE_GET_CONFIG_REQUEST> {
+export interface QueueGetConfigRequestMsg extends OfMsgBase<typeof OfType.QUEUE_GET_CONFIG_REQUEST> {
   readonly portNo: number;
 }
 
@@ -323,14 +323,14 @@ export interface QueueConfig {
   readonly maxRate: number;
 }
 
-export interface QueueGetConfigReplyMsg extends Base<typeof OfType.QUEUE_GET_CONFIG_REPLY> {
+export interface QueueGetConfigReplyMsg extends OfMsgBase<typeof OfType.QUEUE_GET_CONFIG_REPLY> {
   readonly portNo: number;
   readonly queues: readonly QueueConfig[];
 }
 
 // --- roles and asynchronous configuration ------------------------------------------------------
 
-export interface RoleMsg extends Base<typeof OfType.ROLE_REQUEST | typeof OfType.ROLE_REPLY> {
+export interface RoleMsg extends OfMsgBase<typeof OfType.ROLE_REQUEST | typeof OfType.ROLE_REPLY> {
   /** Use NXT_ROLE_REQUEST / NXT_ROLE_REPLY. */
   readonly nx: boolean;
   /** OFPCR12_ROLE_* (NOCHANGE 0, EQUAL 1, MASTER 2, SLAVE 3); NX roles map onto these. */
@@ -339,7 +339,7 @@ export interface RoleMsg extends Base<typeof OfType.ROLE_REQUEST | typeof OfType
   readonly generationId: bigint;
 }
 
-export interface RoleStatusMsg extends Base<typeof OfType.ROLE_STATUS> {
+export interface RoleStatusMsg extends OfMsgBase<typeof OfType.ROLE_STATUS> {
   readonly role: number;
   /** OFPCRR_* (MASTER_REQUEST 0, CONFIG 1, EXPERIMENTER 2). */
   readonly reason: number;
@@ -352,20 +352,20 @@ export interface AsyncProp {
   readonly mask: number;
 }
 
-export interface AsyncConfigMsg extends Base<typeof OfType.GET_ASYNC_REPLY | typeof OfType.SET_ASYNC_CONFIG> {
+export interface AsyncConfigMsg extends OfMsgBase<typeof OfType.GET_ASYNC_REPLY | typeof OfType.SET_ASYNC_CONFIG> {
   /** Use NXT_SET_ASYNC_CONFIG (set only, OpenFlow 1.0). */
   readonly nx: boolean;
   readonly props: readonly AsyncProp[];
 }
 
-export interface RequestForwardMsg extends Base<typeof OfType.REQUESTFORWARD> {
+export interface RequestForwardMsg extends OfMsgBase<typeof OfType.REQUESTFORWARD> {
   /** The forwarded group-mod or meter-mod message, whole. */
   readonly request: Uint8Array;
 }
 
 // --- bundles ---------------------------------------------------------------------------------------
 
-export interface BundleControlMsg extends Base<typeof OfType.BUNDLE_CONTROL> {
+export interface BundleControlMsg extends OfMsgBase<typeof OfType.BUNDLE_CONTROL> {
   readonly bundleId: number;
   /** OFPBCT_*. */
   readonly ctrlType: number;
@@ -373,7 +373,7 @@ export interface BundleControlMsg extends Base<typeof OfType.BUNDLE_CONTROL> {
   readonly flags: number;
 }
 
-export interface BundleAddMsg extends Base<typeof OfType.BUNDLE_ADD_MESSAGE> {
+export interface BundleAddMsg extends OfMsgBase<typeof OfType.BUNDLE_ADD_MESSAGE> {
   readonly bundleId: number;
   readonly flags: number;
   /** The inner message, whole (decode it with decodeMessage). */
@@ -382,20 +382,20 @@ export interface BundleAddMsg extends Base<typeof OfType.BUNDLE_ADD_MESSAGE> {
 
 // --- statistics / multipart -------------------------------------------------------------------
 
-interface Mp<T extends OfType> extends Base<T> {
+/** Fields every statistics / multipart message has. */
+export interface OfMpBase<T extends OfType> extends OfMsgBase<T> {
   /** OFPSF_REQ_MORE / OFPSF_REPLY_MORE. */
   readonly flags: number;
 }
 
-export interface EmptyMpMsg
-  extends Mp<
-    | typeof OfType.DESC_STATS_REQUEST
-    | typeof OfType.TABLE_STATS_REQUEST
-    | typeof OfType.GROUP_FEATURES_STATS_REQUEST
-    | typeof OfType.METER_FEATURES_STATS_REQUEST
-  > {}
+export type EmptyMpMsg = OfMpBase<
+  | typeof OfType.DESC_STATS_REQUEST
+  | typeof OfType.TABLE_STATS_REQUEST
+  | typeof OfType.GROUP_FEATURES_STATS_REQUEST
+  | typeof OfType.METER_FEATURES_STATS_REQUEST
+>;
 
-export interface DescStatsReplyMsg extends Mp<typeof OfType.DESC_STATS_REPLY> {
+export interface DescStatsReplyMsg extends OfMpBase<typeof OfType.DESC_STATS_REPLY> {
   readonly mfrDesc: string;
   readonly hwDesc: string;
   readonly swDesc: string;
@@ -403,7 +403,7 @@ export interface DescStatsReplyMsg extends Mp<typeof OfType.DESC_STATS_REPLY> {
   readonly dpDesc: string;
 }
 
-export interface FlowStatsRequestMsg extends Mp<typeof OfType.FLOW_STATS_REQUEST | typeof OfType.AGGREGATE_STATS_REQUEST> {
+export interface FlowStatsRequestMsg extends OfMpBase<typeof OfType.FLOW_STATS_REQUEST | typeof OfType.AGGREGATE_STATS_REQUEST> {
   /** OpenFlow 1.0: NXST_FLOW / NXST_AGGREGATE (NXM match). */
   readonly nx: boolean;
   readonly tableId: number;
@@ -434,12 +434,12 @@ export interface FlowStatsEntry {
   readonly actions: readonly OfpAction[];
 }
 
-export interface FlowStatsReplyMsg extends Mp<typeof OfType.FLOW_STATS_REPLY> {
+export interface FlowStatsReplyMsg extends OfMpBase<typeof OfType.FLOW_STATS_REPLY> {
   readonly nx: boolean;
   readonly entries: readonly FlowStatsEntry[];
 }
 
-export interface AggregateStatsReplyMsg extends Mp<typeof OfType.AGGREGATE_STATS_REPLY> {
+export interface AggregateStatsReplyMsg extends OfMpBase<typeof OfType.AGGREGATE_STATS_REPLY> {
   readonly nx: boolean;
   readonly packetCount: bigint;
   readonly byteCount: bigint;
@@ -457,11 +457,11 @@ export interface TableStatsEntry {
   readonly matchedCount: bigint;
 }
 
-export interface TableStatsReplyMsg extends Mp<typeof OfType.TABLE_STATS_REPLY> {
+export interface TableStatsReplyMsg extends OfMpBase<typeof OfType.TABLE_STATS_REPLY> {
   readonly entries: readonly TableStatsEntry[];
 }
 
-export interface PortStatsRequestMsg extends Mp<typeof OfType.PORT_STATS_REQUEST | typeof OfType.PORT_DESC_STATS_REQUEST> {
+export interface PortStatsRequestMsg extends OfMpBase<typeof OfType.PORT_STATS_REQUEST | typeof OfType.PORT_DESC_STATS_REQUEST> {
   /** OFPP_ANY (0xffff) = all ports (port-desc: OF1.5 only). */
   readonly portNo: number;
 }
@@ -485,11 +485,11 @@ export interface PortStatsEntry {
   readonly durationNsec: number;
 }
 
-export interface PortStatsReplyMsg extends Mp<typeof OfType.PORT_STATS_REPLY> {
+export interface PortStatsReplyMsg extends OfMpBase<typeof OfType.PORT_STATS_REPLY> {
   readonly entries: readonly PortStatsEntry[];
 }
 
-export interface QueueStatsRequestMsg extends Mp<typeof OfType.QUEUE_STATS_REQUEST> {
+export interface QueueStatsRequestMsg extends OfMpBase<typeof OfType.QUEUE_STATS_REQUEST> {
   readonly portNo: number;
   readonly queueId: number;
 }
@@ -504,11 +504,11 @@ export interface QueueStatsEntry {
   readonly durationNsec: number;
 }
 
-export interface QueueStatsReplyMsg extends Mp<typeof OfType.QUEUE_STATS_REPLY> {
+export interface QueueStatsReplyMsg extends OfMpBase<typeof OfType.QUEUE_STATS_REPLY> {
   readonly entries: readonly QueueStatsEntry[];
 }
 
-export interface GroupStatsRequestMsg extends Mp<typeof OfType.GROUP_STATS_REQUEST | typeof OfType.GROUP_DESC_STATS_REQUEST> {
+export interface GroupStatsRequestMsg extends OfMpBase<typeof OfType.GROUP_STATS_REQUEST | typeof OfType.GROUP_DESC_STATS_REQUEST> {
   /** OFPG_ALL for every group (group-desc: OF1.5 only, else OFPG_ALL). */
   readonly groupId: number;
 }
@@ -523,7 +523,7 @@ export interface GroupStatsEntry {
   readonly buckets: ReadonlyArray<{ readonly packetCount: bigint; readonly byteCount: bigint }>;
 }
 
-export interface GroupStatsReplyMsg extends Mp<typeof OfType.GROUP_STATS_REPLY> {
+export interface GroupStatsReplyMsg extends OfMpBase<typeof OfType.GROUP_STATS_REPLY> {
   readonly entries: readonly GroupStatsEntry[];
 }
 
@@ -533,11 +533,11 @@ export interface GroupDescEntry {
   readonly buckets: readonly GroupBucket[];
 }
 
-export interface GroupDescReplyMsg extends Mp<typeof OfType.GROUP_DESC_STATS_REPLY> {
+export interface GroupDescReplyMsg extends OfMpBase<typeof OfType.GROUP_DESC_STATS_REPLY> {
   readonly entries: readonly GroupDescEntry[];
 }
 
-export interface GroupFeaturesReplyMsg extends Mp<typeof OfType.GROUP_FEATURES_STATS_REPLY> {
+export interface GroupFeaturesReplyMsg extends OfMpBase<typeof OfType.GROUP_FEATURES_STATS_REPLY> {
   /** Bitmap of supported OFPGT_* types. */
   readonly types: number;
   readonly capabilities: number;
@@ -546,7 +546,7 @@ export interface GroupFeaturesReplyMsg extends Mp<typeof OfType.GROUP_FEATURES_S
   readonly actions: readonly number[];
 }
 
-export interface MeterStatsRequestMsg extends Mp<typeof OfType.METER_STATS_REQUEST | typeof OfType.METER_CONFIG_STATS_REQUEST> {
+export interface MeterStatsRequestMsg extends OfMpBase<typeof OfType.METER_STATS_REQUEST | typeof OfType.METER_CONFIG_STATS_REQUEST> {
   readonly meterId: number;
 }
 
@@ -560,7 +560,7 @@ export interface MeterStatsEntry {
   readonly bands: ReadonlyArray<{ readonly packetCount: bigint; readonly byteCount: bigint }>;
 }
 
-export interface MeterStatsReplyMsg extends Mp<typeof OfType.METER_STATS_REPLY> {
+export interface MeterStatsReplyMsg extends OfMpBase<typeof OfType.METER_STATS_REPLY> {
   readonly entries: readonly MeterStatsEntry[];
 }
 
@@ -570,11 +570,11 @@ export interface MeterConfigEntry {
   readonly bands: readonly MeterBandDesc[];
 }
 
-export interface MeterConfigReplyMsg extends Mp<typeof OfType.METER_CONFIG_STATS_REPLY> {
+export interface MeterConfigReplyMsg extends OfMpBase<typeof OfType.METER_CONFIG_STATS_REPLY> {
   readonly entries: readonly MeterConfigEntry[];
 }
 
-export interface MeterFeaturesReplyMsg extends Mp<typeof OfType.METER_FEATURES_STATS_REPLY> {
+export interface MeterFeaturesReplyMsg extends OfMpBase<typeof OfType.METER_FEATURES_STATS_REPLY> {
   readonly maxMeter: number;
   readonly bandTypes: number;
   readonly capabilities: number;
@@ -600,11 +600,11 @@ export interface TableFeatures {
 }
 
 export interface TableFeaturesMsg
-  extends Mp<typeof OfType.TABLE_FEATURES_STATS_REQUEST | typeof OfType.TABLE_FEATURES_STATS_REPLY> {
+  extends OfMpBase<typeof OfType.TABLE_FEATURES_STATS_REQUEST | typeof OfType.TABLE_FEATURES_STATS_REPLY> {
   readonly tables: readonly TableFeatures[];
 }
 
-export interface PortDescReplyMsg extends Mp<typeof OfType.PORT_DESC_STATS_REPLY> {
+export interface PortDescReplyMsg extends OfMpBase<typeof OfType.PORT_DESC_STATS_REPLY> {
   readonly ports: readonly PortDesc[];
 }
 
@@ -621,7 +621,7 @@ export interface FlowMonitorRequest {
   readonly match: Match;
 }
 
-export interface FlowMonitorRequestMsg extends Mp<typeof OfType.FLOW_MONITOR_STATS_REQUEST> {
+export interface FlowMonitorRequestMsg extends OfMpBase<typeof OfType.FLOW_MONITOR_STATS_REQUEST> {
   readonly requests: readonly FlowMonitorRequest[];
 }
 
@@ -642,35 +642,35 @@ export interface FlowUpdate {
   readonly actions: readonly OfpAction[] | null;
 }
 
-export interface FlowMonitorReplyMsg extends Mp<typeof OfType.FLOW_MONITOR_STATS_REPLY> {
+export interface FlowMonitorReplyMsg extends OfMpBase<typeof OfType.FLOW_MONITOR_STATS_REPLY> {
   readonly updates: readonly FlowUpdate[];
 }
 
-export interface FlowMonitorCancelMsg extends Base<typeof OfType.FLOW_MONITOR_CANCEL> {
+export interface FlowMonitorCancelMsg extends OfMsgBase<typeof OfType.FLOW_MONITOR_CANCEL> {
   readonly id: number;
 }
 
 // --- Nicira extensions ----------------------------------------------------------------------------
 
-export interface SetFlowFormatMsg extends Base<typeof OfType.SET_FLOW_FORMAT> {
+export interface SetFlowFormatMsg extends OfMsgBase<typeof OfType.SET_FLOW_FORMAT> {
   /** NXFF_OPENFLOW10 (0) or NXFF_NXM (2). */
   readonly format: number;
 }
 
-export interface FlowModTableIdMsg extends Base<typeof OfType.FLOW_MOD_TABLE_ID> {
+export interface FlowModTableIdMsg extends OfMsgBase<typeof OfType.FLOW_MOD_TABLE_ID> {
   readonly enable: boolean;
 }
 
-export interface SetPacketInFormatMsg extends Base<typeof OfType.SET_PACKET_IN_FORMAT> {
+export interface SetPacketInFormatMsg extends OfMsgBase<typeof OfType.SET_PACKET_IN_FORMAT> {
   /** NXPIF_STANDARD (0), NXPIF_NXT_PACKET_IN (1), NXPIF_NXT_PACKET_IN2 (2). */
   readonly format: number;
 }
 
-export interface SetControllerIdMsg extends Base<typeof OfType.SET_CONTROLLER_ID> {
+export interface SetControllerIdMsg extends OfMsgBase<typeof OfType.SET_CONTROLLER_ID> {
   readonly controllerId: number;
 }
 
-export interface CtFlushZoneMsg extends Base<typeof OfType.CT_FLUSH_ZONE> {
+export interface CtFlushZoneMsg extends OfMsgBase<typeof OfType.CT_FLUSH_ZONE> {
   readonly zoneId: number;
 }
 

@@ -208,7 +208,6 @@ function decodePacketOut(r: Reader, h: MsgHeader): PacketOutMsg {
 export function encodePacketOut(m: PacketOutMsg, version: number): Uint8Array {
   const w = startMsg(Kind.T, OFPT_PACKET_OUT, version, m.xid, 0, 64 + m.data.length);
   let lenAt: number;
-  let actStart: number;
   if (version === OFP10_VERSION) {
     w.u32(m.bufferId).u16(m.inPort);
     lenAt = w.len;
@@ -226,7 +225,7 @@ export function encodePacketOut(m: PacketOutMsg, version: number): Uint8Array {
     match.mask[W_IN_PORT] = 0xffff;
     putOxmMatch(w, match, version);
   }
-  actStart = w.len;
+  const actStart = w.len;
   putActions(w, m.actions, version);
   w.set16(lenAt, w.len - actStart);
   if (m.bufferId === 0xffffffff) w.bytes(m.data);
