@@ -35,6 +35,7 @@ const ruleArb = (table: number, nTables: number): fc.Arbitrary<string> =>
           'mod_dl_dst', 'mod_dl_src', 'mod_nw_dst', 'mod_nw_tos', 'mod_tp_dst', 'dec_ttl', 'mod_vlan_vid', 'strip_vlan',
           'load_reg0', 'load_reg1', 'resubmit', 'resubmit_port', 'controller',
           'clone', 'exit', 'note', 'set_queue', 'stack', 'move', 'mod_vlan_pcp', 'output_reg', 'enqueue', 'mod_nw_ttl',
+          'multipath', 'bundle', 'bundle_ab',
         ),
         { minLength: 1, maxLength: 4 },
       ),
@@ -78,6 +79,9 @@ const ruleArb = (table: number, nTables: number): fc.Arbitrary<string> =>
           case 'output_reg': a.push('output:NXM_NX_REG0[0..2]'); break;
           case 'enqueue': a.push('enqueue:3:2'); break;
           case 'mod_nw_ttl': if (ip) a.push('load:0x9->NXM_NX_IP_TTL[]'); break;
+          case 'multipath': a.push('multipath(symmetric_l4,5,hrw,3,0,NXM_NX_REG0[0..1])'); break;
+          case 'bundle': a.push('bundle(symmetric_l3l4+udp,11,hrw,ofport,members:1,2,4)'); break;
+          case 'bundle_ab': a.push('bundle(eth_src,0,active_backup,ofport,members:3,2)'); break;
           default: a.push(x);
         }
       }
