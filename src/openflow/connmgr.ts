@@ -602,9 +602,9 @@ export class ConnMgr {
     for (const c of this.allConns) {
       const v = c.version;
       if (v === 0 || c.controllerId !== ev.controllerId || !c.receivesAsync(OAM_PACKET_IN, ev.reason)) continue;
-      // OpenFlow 1.0's table misses use the connection's miss_send_len.
+      // Table misses without a table-miss flow use the connection's miss_send_len.
       let maxLen = ev.maxLen;
-      if (ev.reason === OFPR_NO_MATCH && maxLen === 0xffff && v < 4) maxLen = c.missSendLen;
+      if ((ev.reason === OFPR_NO_MATCH || ev.reason === OFPR_IMPLICIT_MISS) && maxLen === 0xffff) maxLen = c.missSendLen;
       const full = ev.packet.length === ev.totalLen;
       let bufferId = NO_BUFFER;
       let data = ev.packet;
