@@ -21,6 +21,9 @@ import type { BridgeHost, BridgeHostFactory, DaemonServices, InterfaceStatus, St
 import type { VlogModule } from './vlog.js';
 import { registerOfprotoCommands } from './ofproto-commands.js';
 import { registerDpctlCommands } from './dpctl-commands.js';
+import { ConnMgr, controllerFromConfig, managementController, versionsFromProtocols } from '../openflow/connmgr.js';
+import { BridgeSwitch } from '../openflow/bridge-switch.js';
+import type { ControllerStatus } from './bridge-host.js';
 
 /**
  * OVS --enable-dummy: `system` makes system devices dummies, `override` makes every type
@@ -61,6 +64,12 @@ export class OfprotoHost implements BridgeHost {
   private readonly dummy: DummyMode;
   private readonly changedPorts = new Set<string>();
   private reportScheduled = false;
+  /** One OpenFlow connection manager per bridge: the BRIDGE.mgmt listener and its controllers. */
+  private readonly mgrs = new Map<string, ConnMgr>();
+  /** Controller rows by bridge, for reporting is_connected/role by uuid. */
+  private controllerRows = new Map<string, BridgeConfig['controllers']>();
+  private lastControllerReport = '';
+  private readonly controllerTimer: NodeJS.Timeout;
 
   constructor(
     readonly services: DaemonServices,
@@ -71,9 +80,61 @@ export class OfprotoHost implements BridgeHost {
     this.ofproto.start();
     registerOfprotoCommands(this.ofproto, services.commands);
     registerDpctlCommands(this.ofproto, services.commands);
+    // Controller connections come and go on their own: report is_connected/role as they change.
+    this.controllerTimer = setInterval(() => {
+      const controllers = this.controllerStatus();
+      const text = JSON.stringify(controllers);
+      if (text === this.lastControllerReport) return;
+      this.lastControllerReport = text;
+      void this.services.reportStatus({ controllers });
+    }, 1000);
+    this.controllerTimer.unref();
   }
 
-  applyConfig(config: VswitchConfig): StatusReport {
+  async applyConfig(config: VswitchConfig): Promise<StatusReport> {
+    const report = this.applyBridges(config);
+    for (const b of config.bridges) {
+      const br = this.ofproto.bridge(b.name);
+      if (br) await this.configureOpenflow(br, b);
+    }
+    this.controllerRows = new Map(config.bridges.map((b) => [b.name, b.controllers]));
+    const controllers = this.controllerStatus();
+    this.lastControllerReport = JSON.stringify(controllers);
+    return { ...report, controllers };
+  }
+
+  /** The bridge's connection manager: management socket, controllers, protocols, fail mode. */
+  private async configureOpenflow(br: Bridge, b: BridgeConfig): Promise<void> {
+    let mgr = this.mgrs.get(br.name);
+    if (mgr === undefined) {
+      mgr = new ConnMgr(new BridgeSwitch(br), { clock: this.ofproto.clock, log: this.services.vlog.module('connmgr') });
+      this.mgrs.set(br.name, mgr);
+    }
+    mgr.setFailMode(b.failMode ?? 'standalone');
+    await mgr.setAllowedVersions(versionsFromProtocols(b.protocols));
+    try {
+      await mgr.setControllers([
+        managementController(this.services.rundir, br.name),
+        ...b.controllers.map((c) => controllerFromConfig(c)),
+      ]);
+    } catch (e) {
+      this.log.err(`bridge ${br.name}: controllers: ${(e as Error).message}`);
+    }
+  }
+
+  private controllerStatus(): Record<string, ControllerStatus> {
+    const out: Record<string, ControllerStatus> = {};
+    for (const [name, rows] of this.controllerRows) {
+      const info = this.mgrs.get(name)?.controllerInfo() ?? [];
+      for (const row of rows) {
+        const i = info.find((x) => x.target === row.target);
+        out[row.uuid] = { isConnected: i?.isConnected ?? false, role: i?.isConnected ? i.role : null };
+      }
+    }
+    return out;
+  }
+
+  private applyBridges(config: VswitchConfig): StatusReport {
     const sw = this.ofproto;
     const log = this.log;
     sw.setFlowLimit(config.flowLimit);
@@ -199,7 +260,7 @@ export class OfprotoHost implements BridgeHost {
   }
 
   private configureBridge(br: Bridge, b: BridgeConfig): void {
-    br.setFailMode(b.failMode ?? 'standalone');
+    // The fail mode goes through the bridge's connection manager (configureOpenflow).
     br.setMacAging(b.tuning.macAgingTime);
     br.setMacTableSize(b.tuning.macTableSize);
     br.setForwardBpdu(b.otherConfig['forward-bpdu'] === 'true');
@@ -226,12 +287,18 @@ export class OfprotoHost implements BridgeHost {
   }
 
   private deleteBridge(br: Bridge): void {
+    const mgr = this.mgrs.get(br.name);
+    this.mgrs.delete(br.name);
+    if (mgr !== undefined) void mgr.close();
     for (const p of [...br.portsList]) if (p.ofPort !== OFPP_LOCAL) this.deletePort(br, p.name);
     this.ofproto.delBridge(br.name);
     this.log.info(`bridge ${br.name}: deleted`);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    clearInterval(this.controllerTimer);
+    await Promise.all([...this.mgrs.values()].map((m) => m.close()));
+    this.mgrs.clear();
     this.ofproto.stop();
     for (const br of this.ofproto.bridges()) this.deleteBridge(br);
   }
