@@ -38,7 +38,8 @@ import { IPPROTO_ICMP, IPPROTO_ICMPV6, ETH_TYPE_IPV4, ETH_TYPE_IPV6 } from '../.
 import { OfpactType, type OfpAction } from '../ofp-actions.js';
 import { OFPP_NONE, OFPP_UNSET } from '../ofp-port.js';
 import type { XlateBridge } from '../xlate-bridge.js';
-import { actionSetToList, doXlateActions, reversibleActions } from './actions.js';
+import { doXlateActions } from './actions.js';
+import { actionSetToList, reversibleActions } from './action-set.js';
 import { XlateCtx, XlateError, type XlateOps, type XlateOptions, type XlateResult } from './context.js';
 import { ethType, isIpAny, isMplsEthType, isVlanTpid } from './flow-ops.js';
 import { mayReceive, xlateActionSet } from './output.js';
