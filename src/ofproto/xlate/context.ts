@@ -222,10 +222,11 @@ export class XlateCtx<A> {
     return n;
   }
 
-  /** OVS xlate_report_error: a trace line, and the first error text kept for the result. */
+  /** OVS xlate_report_error: a trace line; the latest text explains a translation error. */
   reportError(text: string): void {
+    if (this.error) return; // after an error only its own message matters
     this.report(TraceNodeType.ERROR, text);
-    if (this.errorText === null) this.errorText = text;
+    this.errorText = text;
   }
 
   /** Emits the datapath actions that bring the packet up to date with the flow. */
