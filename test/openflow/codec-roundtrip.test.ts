@@ -11,7 +11,9 @@ import fc from 'fast-check';
 import { matchEquals } from '../../src/flow/match.js';
 import { Reader, Writer } from '../../src/openflow/codec/bytes.js';
 import { pullOfp10Match, putOfp10Match } from '../../src/openflow/codec/match-of10.js';
-import { pullNxMatch, pullOxmMatch, putNxMatch, putOxmMatch } from '../../src/openflow/codec/match-oxm.js';
+import { getFieldBytes, pullNxMatch, pullOxmMatch, putNxMatch, putOxmMatch } from '../../src/openflow/codec/match-oxm.js';
+import { FLOW_WORDS } from '../../src/flow/layout.js';
+import { MF_FIELDS, mfGetValue } from '../../src/flow/meta-flow.js';
 import {
   decodeActionsBytes,
   decodeMessage,
@@ -26,6 +28,12 @@ const VERSIONS = [1, 4, 5, 6] as const;
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 describe('matches', () => {
+  test('getFieldBytes equals mfGetValue for every field (seeded)', () => {
+    fc.assert(fc.property(fc.uint32Array({ minLength: FLOW_WORDS, maxLength: FLOW_WORDS }), (words) => {
+      for (const f of MF_FIELDS) assert.deepEqual(getFieldBytes(f, words), mfGetValue(f, words), f.name);
+    }), { seed: 1000, numRuns: 200 });
+  });
+
   test('ofp10_match round trip (seeded)', () => {
     fc.assert(fc.property(arbMatch('of10'), (m) => {
       const w = new Writer();

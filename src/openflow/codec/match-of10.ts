@@ -6,7 +6,8 @@
 
 import { W_ETH_TYPE, W_IN_PORT, W_IPV4_DST, W_IPV4_SRC, W_NW, W_TP, W_VLAN0, VLAN_CFI } from '../../flow/layout.js';
 import { matchZeroWildcarded, newMatch, type Match } from '../../flow/match.js';
-import { MF_FIELDS, MFF, mfMaskAll, mfPutValue, mfGetValue, isAllZeros } from '../../flow/meta-flow.js';
+import { MF_FIELDS, MFF, mfMaskAll, mfPutValue, isAllZeros } from '../../flow/meta-flow.js';
+import { getFieldBytes } from './match-oxm.js';
 import { Reader, Writer } from './bytes.js';
 
 export const OFP10_MATCH_LEN = 40;
@@ -135,8 +136,8 @@ export function putOfp10Match(w: Writer, m: Match): void {
   if (!(mk[W_TP]! & 0xffff)) ofpfw |= OFPFW10_TP_DST;
   const src = MF_FIELDS[MFF.ETH_SRC]!;
   const dst = MF_FIELDS[MFF.ETH_DST]!;
-  if (isAllZeros(mfGetValue(src, mk))) ofpfw |= OFPFW10_DL_SRC;
-  if (isAllZeros(mfGetValue(dst, mk))) ofpfw |= OFPFW10_DL_DST;
+  if (isAllZeros(getFieldBytes(src, mk))) ofpfw |= OFPFW10_DL_SRC;
+  if (isAllZeros(getFieldBytes(dst, mk))) ofpfw |= OFPFW10_DL_DST;
 
   let dlVlan = 0;
   let dlVlanPcp = 0;
@@ -155,8 +156,8 @@ export function putOfp10Match(w: Writer, m: Match): void {
 
   w.u32(ofpfw >>> 0);
   w.u16(k[W_IN_PORT]! & 0xffff);
-  w.bytes(mfGetValue(src, k));
-  w.bytes(mfGetValue(dst, k));
+  w.bytes(getFieldBytes(src, k));
+  w.bytes(getFieldBytes(dst, k));
   w.u16(dlVlan);
   w.u8(dlVlanPcp);
   w.u8(0);

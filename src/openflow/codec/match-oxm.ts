@@ -17,7 +17,6 @@ import {
   isAllZeros,
   MF_FIELDS,
   MFF,
-  mfGetValue,
   OXM_CLASS_EXPERIMENTER,
   type MfField,
   type NxmCode,
@@ -341,22 +340,64 @@ class Put {
   /** Masked put: nothing when wild, exact header when the mask is full. */
   masked(id: number): void {
     const f = MF_FIELDS[id]!;
-    const mask = mfGetValue(f, this.m.mask);
+    if (!anyBits(f, this.m.mask)) return;
+    const mask = getFieldBytes(f, this.m.mask);
     if (isAllZeros(mask)) return;
-    putOxmEntry(this.w, f, this.version, mfGetValue(f, this.m.key), mask);
+    putOxmEntry(this.w, f, this.version, getFieldBytes(f, this.m.key), mask);
   }
 
   /** Exact put of the key's value. */
   exact(id: number): void {
     const f = MF_FIELDS[id]!;
-    putOxmEntry(this.w, f, this.version, mfGetValue(f, this.m.key), null);
+    putOxmEntry(this.w, f, this.version, getFieldBytes(f, this.m.key), null);
   }
 
   /** Exact put when any bit of the field is matched. */
   exactIfAny(id: number): void {
-    const f = MF_FIELDS[id]!;
-    if (!isAllZeros(mfGetValue(f, this.m.mask))) this.exact(id);
+    if (anyBits(MF_FIELDS[id]!, this.m.mask)) this.exact(id);
   }
+}
+
+/**
+ * The value of `f` in a FlowKey-layout array as big-endian bytes: what mfGetValue returns,
+ * computed with whole-byte copies where the storage allows (the encoder's hot spot).
+ */
+export function getFieldBytes(f: MfField, arr: Uint32Array): Uint8Array {
+  const n = f.nBytes;
+  const out = new Uint8Array(n);
+  for (const s of f.segments) {
+    const nb = Math.min(s.bits, n * 8 - s.fieldOfs);
+    const x = s.bits >= 32 ? arr[s.word]! >>> 0 : (arr[s.word]! >>> s.shift) & ((1 << s.bits) - 1);
+    if ((s.fieldOfs & 7) === 0 && (nb & 7) === 0) {
+      const byteOfs = s.fieldOfs >> 3;
+      for (let k = 0; k < nb >> 3; k++) out[n - 1 - byteOfs - k] = (x >>> (8 * k)) & 0xff;
+    } else {
+      for (let i = 0; i < nb; i++) {
+        if ((x >>> i) & 1) {
+          const bit = s.fieldOfs + i;
+          out[n - 1 - (bit >> 3)] = out[n - 1 - (bit >> 3)]! | (1 << (bit & 7));
+        }
+      }
+    }
+  }
+  if (f.id === MFF.IN_PORT_OXM || f.id === MFF.ACTSET_OUTPUT) {
+    // Stored as a 16-bit OpenFlow 1.0 port; the field holds the OpenFlow 1.1+ number.
+    const p = (out[2]! << 8) | out[3]!;
+    if (p >= 0xff00) {
+      out[0] = 0xff;
+      out[1] = 0xff;
+    }
+  }
+  return out;
+}
+
+/** True if some storage bit of `f` is set in `mask` (cheap test before extracting values). */
+function anyBits(f: MfField, mask: Uint32Array): boolean {
+  for (const s of f.segments) {
+    const bits = s.bits >= 32 ? 0xffffffff : (1 << s.bits) - 1;
+    if ((mask[s.word]! >>> s.shift) & bits) return true;
+  }
+  return false;
 }
 
 /** Writes the NXM (version 0) or OXM (version >= 3) entries of `m` in OVS's order; returns their length. */
