@@ -194,6 +194,17 @@ describe('packet-ins, buffers, formats', () => {
     c.close();
   });
 
+  test('a packet-out whose actions send to the controller comes back as a packet-in (reason per version)', async () => {
+    for (const [v, reason] of [[4, 1], [5, 5]] as const) {
+      const c = await OfClient.connect({ port: f.tcpPort }, 1 << v);
+      c.send({ type: OfType.PACKET_OUT, xid: 3, bufferId: 0xffffffff, inPort: 0xfffd, match: newMatch(), actions: acts('controller'), data: udpFrame() });
+      const pin = (await c.recv(OfType.PACKET_IN)) as PacketInMsg;
+      assert.equal(pin.reason, reason);
+      assert.equal(pin.match.key[0]! & 0xffff, 0xfffd, 'in_port CONTROLLER');
+      c.close();
+    }
+  });
+
   test('DESC says who we are', async () => {
     const c = await OfClient.connect({ port: f.tcpPort }, V13);
     const d = (await c.request({ type: OfType.DESC_STATS_REQUEST, xid: 0, flags: 0 })) as unknown as Record<string, string>;
