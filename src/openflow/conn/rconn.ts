@@ -108,6 +108,11 @@ export class Rconn {
     return this.opts.name;
   }
 
+  /** OVS rconn_logging_connection_attempts__: quiet once retries are at the longest backoff. */
+  private get logAttempts(): boolean {
+    return this.backoff < this.maxBackoffMs;
+  }
+
   get reliable(): boolean {
     return this.target !== null;
   }
@@ -144,7 +149,7 @@ export class Rconn {
 
   private reconnect(): void {
     if (this.destroyed || this.target === null) return;
-    this.log.info(`${this.name}: connecting...`);
+    if (this.logAttempts) this.log.info(`${this.name}: connecting...`);
     const sock = connectStream(this.target);
     const v = new Vconn(sock, this.targetName, this.opts.allowedVersions, this.log, true);
     this.backoffDeadline = this.clock.now() + this.backoff;
@@ -177,7 +182,9 @@ export class Rconn {
       },
       closed: (vc, error) => {
         if (vc !== this.vconn) return;
-        if (error !== null) this.log.info(`${this.name}: connection dropped (${error})`);
+        if (error !== null && (this.isConnected || this.logAttempts)) {
+          this.log.info(`${this.name}: ${this.isConnected ? 'connection dropped' : 'connection failed'} (${error})`);
+        }
         this.disconnect(error);
       },
     });
@@ -201,6 +208,7 @@ export class Rconn {
         this.backoff = Math.max(1000, 2 * this.backoff);
         this.log.info(`${this.name}: waiting ${this.backoff / 1000} seconds before reconnect`);
       } else {
+        if (this.logAttempts) this.log.info(`${this.name}: continuing to retry connections in the background but suppressing further logging`);
         this.backoff = this.maxBackoffMs;
       }
       this.backoffDeadline = now + this.backoff;
@@ -258,7 +266,7 @@ export class Rconn {
         this.reconnect();
         break;
       case 'CONNECTING':
-        this.log.info(`${this.name}: connection timed out`);
+        if (this.logAttempts) this.log.info(`${this.name}: connection timed out`);
         this.backoffDeadline = Infinity;
         this.disconnect('ETIMEDOUT');
         break;
