@@ -7,7 +7,6 @@
  */
 import type { DpAction } from '../../datapath/actions.js';
 import { DpActionType } from '../../datapath/actions.js';
-import { FLOW_WORDS } from '../../flow/layout.js';
 import type { Packet } from '../../packet/packet.js';
 import type { XlateBridge, XlateRule } from '../xlate-bridge.js';
 import { commitOdpActions } from './commit.js';
@@ -199,11 +198,16 @@ export class XlateCtx<A> {
   readonly dontSendPacketIns: boolean;
   readonly ops: XlateOps<A>;
 
-  constructor(bridge: XlateBridge<A>, flow: Uint32Array, opts: XlateOptions<A>, ops: XlateOps<A>) {
+  /**
+   * `flow` is translated in place; `base` (a copy of it is made) and `wc` (zeroed) are
+   * scratch the caller provides, so one allocation can hold all three.
+   */
+  constructor(bridge: XlateBridge<A>, flow: Uint32Array, base: Uint32Array, wc: Uint32Array, opts: XlateOptions<A>, ops: XlateOps<A>) {
     this.bridge = bridge;
     this.flow = flow;
-    this.base = flow.slice();
-    this.wc = new Uint32Array(FLOW_WORDS);
+    base.set(flow);
+    this.base = base;
+    this.wc = wc;
     this.trace = opts.trace ?? null;
     this.sideEffects = opts.sideEffects;
     this.packet = opts.packet ?? null;

@@ -98,21 +98,35 @@ function wcInit(flow: Uint32Array, wc: Uint32Array): void {
   }
 }
 
-/** OVS xlate_wc_finish: what the datapath can and should match. `orig` is the upcall flow. */
-function wcFinish(orig: Uint32Array, wc: Uint32Array): void {
+/** What xlate_wc_finish needs to know about the upcall flow. */
+interface OrigFlow {
+  readonly ethType: number;
+  readonly nw: number;
+  readonly vlan0: number;
+  readonly vlan1: number;
+  readonly tunnel: boolean;
+}
+
+function origOf(flow: Uint32Array): OrigFlow {
+  return { ethType: ethType(flow), nw: flow[W_NW]!, vlan0: flow[W_VLAN0]!, vlan1: flow[W_VLAN0 + 1]!, tunnel: tunnelDstSet(flow) };
+}
+
+/** OVS xlate_wc_finish: what the datapath can and should match. `orig` describes the upcall flow. */
+function wcFinish(orig: OrigFlow, wc: Uint32Array): void {
   for (let w = DP_KEY_WORDS; w < FLOW_WORDS; w++) wc[w] = 0;
-  const t = ethType(orig);
-  const proto = orig[W_NW]! >>> 24;
+  const t = orig.ethType;
+  const proto = orig.nw >>> 24;
   if ((t === ETH_TYPE_IPV4 && proto === IPPROTO_ICMP) || (t === ETH_TYPE_IPV6 && proto === IPPROTO_ICMPV6)) {
     wc[W_TP] = (wc[W_TP]! & 0x00ff00ff) >>> 0;
   }
   for (let i = 0; i < MAX_VLAN_HEADERS; i++) {
     if (wc[W_VLAN0 + i]! & 0xffff) wc[W_VLAN0 + i] = (wc[W_VLAN0 + i]! | VLAN_CFI) >>> 0;
   }
-  if (isIpAny(orig) && orig[W_NW]! & FRAG_LATER) wc[W_TP] = 0;
+  if ((t === ETH_TYPE_IPV4 || t === ETH_TYPE_IPV6) && orig.nw & FRAG_LATER) wc[W_TP] = 0;
   if (!isMplsEthType(t)) for (let i = 0; i < MAX_MPLS_LABELS; i++) wc[W_MPLS0 + i] = 0;
-  for (let i = 0; i < MAX_VLAN_HEADERS; i++) if (!isVlanTpid(orig[W_VLAN0 + i]! >>> 16)) wc[W_VLAN0 + i] = 0;
-  if (!tunnelDstSet(orig)) for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) wc[w] = 0;
+  if (!isVlanTpid(orig.vlan0 >>> 16)) wc[W_VLAN0] = 0;
+  if (!isVlanTpid(orig.vlan1 >>> 16)) wc[W_VLAN0 + 1] = 0;
+  if (!orig.tunnel) for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) wc[w] = 0;
 }
 
 /** A step of a thawed pipeline: an unroll marker (actions null) or a run of actions. */
@@ -229,14 +243,17 @@ export function xlateWith(
   opts: XlateOptions<OfpAction>,
   ops: XlateOps<OfpAction>,
 ): XlateResult<OfpAction> {
-  const flow = inFlow.slice();
+  // One allocation for the flow (returned as finalFlow), the base flow and the mask (returned).
+  const buf = new Uint32Array(FLOW_WORDS * 3);
+  const flow = buf.subarray(0, FLOW_WORDS);
+  flow.set(inFlow);
   if (!opts.ofInPort) {
     const p = bridge.portByDp(flow[W_IN_PORT]!);
     flow[W_IN_PORT] = p ? p.ofPort : OFPP_NONE;
   }
   flow[W_ACTSET_OUTPUT] = OFPP_UNSET;
-  const orig = flow.slice();
-  const ctx = new XlateCtx(bridge, flow, opts, ops);
+  const orig = origOf(flow);
+  const ctx = new XlateCtx(bridge, flow, buf.subarray(FLOW_WORDS, 2 * FLOW_WORDS), buf.subarray(2 * FLOW_WORDS), opts, ops);
   // The datapath does not keep tunnel metadata across outputs.
   for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) ctx.base[w] = 0;
   wcInit(flow, ctx.wc);
