@@ -109,7 +109,7 @@ test('controller action: packet-in event with reason, table, cookie, in_port, tr
   assert.equal(s.dev.p2!.takeSent().length, 1);
 });
 
-test('table-miss packet-in for an OpenFlow 1.0 controller (no match reason, full packet)', () => {
+test('table-miss packet-in for an OpenFlow 1.0 controller (implicit-miss reason, full packet)', () => {
   const s = makeSwitch(2, { failMode: 'secure' });
   s.br.setHasControllers(true);
   s.br.setWantsPacketInOnMiss(true);
@@ -119,7 +119,7 @@ test('table-miss packet-in for an OpenFlow 1.0 controller (no match reason, full
   s.dev.p2!.receive(f);
   s.sw.handleUpcalls();
   assert.equal(pins.length, 1);
-  assert.equal(pins[0]!.reason, 0); // OFPR_NO_MATCH
+  assert.equal(pins[0]!.reason, 7); // OVS's internal implicit miss (sent as OFPR_NO_MATCH on the wire)
   assert.equal(pins[0]!.inPort, 2);
   assert.equal(pins[0]!.packet.length, f.length);
 });
