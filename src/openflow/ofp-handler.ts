@@ -47,6 +47,7 @@ import {
   groupDescReply,
   groupFeaturesReply,
   groupStatsReply,
+  isAnyPort,
   meterFeaturesReply,
   meterStatsReply,
   portDescReply,
@@ -164,10 +165,15 @@ function handle(mgr: ConnMgr, c: OfConn, m: OfMessage, raw: Uint8Array): Err {
       return null;
     case OfType.FLOW_MONITOR_CANCEL:
       return c.monitors.delete(m.id) ? null : 'OFPMOFC_UNKNOWN_MONITOR';
-    case OfType.QUEUE_GET_CONFIG_REQUEST:
-      if (m.portNo !== 0xffff && sw.portDesc(m.portNo) === undefined) return 'OFPQOFC_BAD_PORT';
-      c.send({ type: OfType.QUEUE_GET_CONFIG_REPLY, xid: m.xid, portNo: m.portNo, queues: [] });
+    case OfType.QUEUE_GET_CONFIG_REQUEST: {
+      // Like OVS without QoS: every port has the default queue 0, with no rates configured.
+      const all = isAnyPort(m.portNo);
+      if (!all && sw.portDesc(m.portNo) === undefined) return 'OFPQOFC_BAD_PORT';
+      const ports = all ? sw.portDescs().map((p) => p.portNo) : [m.portNo];
+      const queues = ports.map((portNo) => ({ queueId: 0, portNo, minRate: 0xffff, maxRate: 0xffff }));
+      c.send({ type: OfType.QUEUE_GET_CONFIG_REPLY, xid: m.xid, portNo: m.portNo, queues });
       return null;
+    }
 
     // --- statistics -------------------------------------------------------------------
     case OfType.DESC_STATS_REQUEST:

@@ -146,6 +146,30 @@ describe('ports and tables', () => {
   });
 });
 
+describe('bundles and queues', () => {
+  test('--bundle add-flows commits atomically; a bad flow leaves the table untouched', async () => {
+    await ofctlOk(['del-flows', f.mgmt]);
+    const good = join(f.dir, 'good.txt');
+    writeFileSync(good, 'priority=10,ip,actions=output:1\npriority=20,arp,actions=NORMAL\n');
+    await ofctlOk(['-O', 'OpenFlow14', '--bundle', 'add-flows', f.mgmt, good]);
+    assert.equal(lines(await ofctlOk(['dump-flows', f.mgmt])).length, 3);
+    const bad = join(f.dir, 'bad.txt');
+    writeFileSync(bad, 'priority=30,tcp,actions=output:2\npriority=31,udp,actions=group:99\n');
+    const r = await ofctl(['-O', 'OpenFlow14', '--bundle', 'add-flows', f.mgmt, bad]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /OFPBAC_BAD_OUT_GROUP/);
+    assert.equal(lines(await ofctlOk(['dump-flows', f.mgmt])).length, 3, 'nothing of the failed bundle stays');
+  });
+
+  test('queue-stats and queue-get-config show the default queue 0 of each port, as OVS without QoS', async () => {
+    const qs = await ofctlOk(['queue-stats', f.mgmt, '1']);
+    assert.equal(normalizeDump(qs), 'OFPST_QUEUE reply (xid=?): 1 queues\n  port 1 queue 0: bytes=?, pkts=?, errors=?, duration=?\n');
+    assert.match(await ofctlOk(['queue-stats', f.mgmt]), /: 4 queues\n/);
+    assert.match((await ofctl(['queue-stats', f.mgmt, '1', '5'])).stdout, /OFPQOFC_BAD_QUEUE/);
+    assert.equal(normalizeDump(await ofctlOk(['-O', 'OpenFlow13', 'queue-get-config', f.mgmt, '2'])), 'OFPT_QUEUE_GET_CONFIG_REPLY (OF1.3) (xid=?): port=2\nqueue 0:\n');
+  });
+});
+
 describe('groups and meters', () => {
   test('add-group, dump-groups (1.3 and 1.5), group stats, del-groups', async () => {
     await ofctlOk(['-O', 'OpenFlow13', 'add-group', f.mgmt, 'group_id=1,type=all,bucket=output:1,bucket=output:2']);
@@ -195,17 +219,19 @@ describe('packet-out and monitor', () => {
     assert.deepEqual([...f.dev.p3!.sent[0]!], [...pkt]);
   });
 
-  async function monitored(args: string[], inject: () => void, waitMs = 3000): Promise<string> {
+  /** Runs an ovs-ofctl monitor around `inject`; its output (stdout is a pipe: flushed when it exits). */
+  async function monitored(args: string[], inject: () => void | Promise<void>, settleMs = 300): Promise<string> {
     const p = spawn('ovs-ofctl', args, { env: { ...process.env, OVS_RUNDIR: f.dir } });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    // The monitor is ready once its set-config went through: a barrier from another client orders after it.
+    const exited = new Promise((r) => p.once('close', r));
+    // Let the monitor connect and configure itself (set-config, formats, monitor requests).
     await sleep(300);
-    inject();
-    await waitFor(() => /PACKET_IN/.test(out), waitMs, 'packet-in in monitor output').catch(() => undefined);
-    await sleep(50);
+    await inject();
+    await sleep(settleMs);
     p.kill();
+    await exited;
     return out;
   }
 
@@ -214,12 +240,12 @@ describe('packet-out and monitor', () => {
     await ofctlOk(['add-flow', f.mgmt, 'in_port=1,actions=controller']);
     const pkt = udpFrame({ ethSrc: mac(1), ethDst: mac(2) });
     for (const fmt of ['standard', 'nxt_packet_in']) {
-      const out = await monitored(['monitor', f.mgmt, '65534', '-P', fmt], () => f.dev.p1!.receive(pkt));
+      const out = await monitored(['monitor', f.mgmt, '65534', '-P', fmt], () => void f.dev.p1!.receive(pkt));
       const head = fmt === 'standard' ? 'OFPT_PACKET_IN (xid=0x0): ' : 'NXT_PACKET_IN (xid=0x0): cookie=0x0 ';
       assert.ok(out.includes(`${head}total_len=${pkt.length} in_port=1 (via action) data_len=${pkt.length} (unbuffered)`), out);
       assert.ok(out.includes('udp,vlan_tci=0x0000,dl_src=aa:55:aa:55:00:01,dl_dst=aa:55:aa:55:00:02,nw_src=10.0.0.1,nw_dst=10.0.0.2'), out);
     }
-    const o13 = await monitored(['-O', 'OpenFlow13', 'monitor', f.mgmt, '65534', '-P', 'standard'], () => f.dev.p1!.receive(pkt));
+    const o13 = await monitored(['-O', 'OpenFlow13', 'monitor', f.mgmt, '65534', '-P', 'standard'], () => void f.dev.p1!.receive(pkt));
     assert.ok(o13.includes(`OFPT_PACKET_IN (OF1.3) (xid=0x0): cookie=0x0 total_len=${pkt.length} in_port=1 (via action)`), o13);
   });
 
@@ -227,13 +253,38 @@ describe('packet-out and monitor', () => {
     await ofctlOk(['del-flows', f.mgmt]);
     await ofctlOk(['add-flow', f.mgmt, 'in_port=1,actions=controller']);
     const pkt = udpFrame({ ethSrc: mac(1), ethDst: mac(2) });
-    const out = await monitored(['monitor', f.mgmt, '65534'], () => f.dev.p1!.receive(pkt));
+    const out = await monitored(['monitor', f.mgmt, '65534'], () => void f.dev.p1!.receive(pkt));
     assert.ok(out.includes(`NXT_PACKET_IN2 (xid=0x0): cookie=0x0 total_len=${pkt.length} in_port=1 (via action) data_len=${pkt.length} (unbuffered)`), out);
+  });
+
+  test('monitor watch: flow updates (NXST, ONFST and OF1.4 flow monitors)', async () => {
+    await ofctlOk(['del-flows', f.mgmt]);
+    await ofctlOk(['add-flow', f.mgmt, 'priority=5,in_port=1,actions=output:2']);
+    for (const [v, head] of [
+      [[], 'NXST_FLOW_MONITOR reply'],
+      [['-O', 'OpenFlow13'], 'ONFST_FLOW_MONITOR reply (OF1.3)'],
+      [['-O', 'OpenFlow14'], 'OFPST_FLOW_MONITOR reply (OF1.4)'],
+    ] as const) {
+      const out = await monitored([...v, 'monitor', f.mgmt, 'watch:'], async () => {
+        await ofctlOk(['add-flow', f.mgmt, 'priority=7,in_port=2,actions=output:1']);
+        await ofctlOk(['mod-flows', f.mgmt, 'in_port=2,actions=drop']);
+        await ofctlOk(['del-flows', f.mgmt, 'in_port=2']);
+      });
+      const l = out.trim().split('\n').filter((x) => !x.startsWith('20'));
+      assert.deepEqual(l.slice(2), [
+        `${head} (xid=0x0):`,
+        ' event=ADDED table=0 cookie=0 in_port=2 actions=output:1',
+        `${head} (xid=0x0):`,
+        ' event=MODIFIED table=0 cookie=0 in_port=2',
+        `${head} (xid=0x0):`,
+        ' event=DELETED reason=delete table=0 cookie=0 in_port=2',
+      ]);
+    }
   });
 
   test('a service connection without miss_send_len gets no packet-ins', async () => {
     const pkt = udpFrame({ ethSrc: mac(1), ethDst: mac(2) });
-    const out = await monitored(['monitor', f.mgmt, '-P', 'standard'], () => f.dev.p1!.receive(pkt), 500);
+    const out = await monitored(['monitor', f.mgmt, '-P', 'standard'], () => void f.dev.p1!.receive(pkt));
     assert.doesNotMatch(out, /PACKET_IN/);
   });
 });

@@ -180,11 +180,30 @@ export function portDescReply(sw: SwitchApi, m: PortStatsRequestMsg): PortDescRe
   return { type: OfType.PORT_DESC_STATS_REPLY, xid: m.xid, flags: 0, ports };
 }
 
-/** tsovs has no queues: an empty reply, or an error naming the missing port or queue (OVS). */
+/** "Every port" in queue requests: OFPP_ANY, or OFPP_ALL as OpenFlow 1.0 says it. */
+export function isAnyPort(p: number): boolean {
+  return p === OFPP_ANY || p === 0xfffc;
+}
+
+/**
+ * Queue statistics as OVS reports them for ports without QoS: each port has queue 0, whose
+ * counters are unknown. A missing port is OFPQOFC_BAD_PORT, another queue OFPQOFC_BAD_QUEUE.
+ */
 export function queueStatsReply(sw: SwitchApi, m: QueueStatsRequestMsg): StatsResult {
-  if (m.portNo !== OFPP_ANY && sw.portDesc(m.portNo) === undefined) return { ok: false, error: 'OFPQOFC_BAD_PORT' };
-  if ((m.queueId >>> 0) !== OFPQ_ALL) return { ok: false, error: 'OFPQOFC_BAD_QUEUE' };
-  const msg: QueueStatsReplyMsg = { type: OfType.QUEUE_STATS_REPLY, xid: m.xid, flags: 0, entries: [] };
+  const ports = isAnyPort(m.portNo) ? sw.portDescs().map((p) => p.portNo) : [m.portNo];
+  if (!isAnyPort(m.portNo) && sw.portDesc(m.portNo) === undefined) return { ok: false, error: 'OFPQOFC_BAD_PORT' };
+  const q = m.queueId >>> 0;
+  if (q !== OFPQ_ALL && q !== 0) return { ok: false, error: 'OFPQOFC_BAD_QUEUE' };
+  const entries = ports.map((portNo) => ({
+    portNo,
+    queueId: 0,
+    txBytes: U64_MAX,
+    txPackets: U64_MAX,
+    txErrors: U64_MAX,
+    durationSec: 0xffffffff,
+    durationNsec: 0xffffffff,
+  }));
+  const msg: QueueStatsReplyMsg = { type: OfType.QUEUE_STATS_REPLY, xid: m.xid, flags: 0, entries };
   return okMsg(msg);
 }
 
