@@ -2,13 +2,13 @@
  * Runs the reference Open vSwitch (Debian's ovs-vswitchd, userspace dummy datapath) in a
  * private sandbox for differential tests: bridge br0 with dummy ports p1..pN (OpenFlow
  * port i = datapath port i, LOCAL = datapath port 100), flows and groups loaded with
- * ovs-ofctl, port VLAN settings with ovs-vsctl, and ofproto/trace per packet. Uses
- * /work/shared/reference-ovs/ovs-sandbox.sh when OVS is installed.
+ * ovs-ofctl, port VLAN settings with ovs-vsctl, and ofproto/trace per packet, on the
+ * project's own reference-OVS sandbox (test/support/reference-ovs.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ReferenceOvs } from '../support/reference-ovs.js';
 import assert from 'node:assert/strict';
 import {
   MAC_FIELDS,
@@ -23,10 +23,8 @@ import {
 } from '../../src/flow/layout.js';
 import { formatMac } from '../../src/packet/addr.js';
 
-const SANDBOX = '/work/shared/reference-ovs/ovs-sandbox.sh';
-
+/** True when the reference OVS binaries are on this machine (.ci/run installs them). */
 export function ovsAvailable(): boolean {
-  if (!existsSync(SANDBOX)) return false;
   const r = spawnSync('bash', ['-c', 'PATH=$PATH:/usr/sbin:/sbin command -v ovs-vswitchd && command -v ovsdb-server && command -v ovs-ofctl'], {
     encoding: 'utf8',
   });
@@ -48,32 +46,18 @@ export interface TraceResult {
   readonly raw: string;
 }
 
-export class OvsSandbox {
-  private readonly dir: string;
-  private readonly env: NodeJS.ProcessEnv;
-  private started = false;
-
+export class OvsSandbox extends ReferenceOvs {
   constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'tsovs-o.'));
-    this.env = { ...process.env, PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` };
-    for (const k of ['OVS_RUNDIR', 'OVS_LOGDIR', 'OVS_DBDIR', 'OVS_SYSCONFDIR']) this.env[k] = this.dir;
-  }
-
-  private run(cmd: string, args: readonly string[], input?: string): { status: number; out: string } {
-    const r = spawnSync(cmd, args, { env: this.env, encoding: 'utf8', input, timeout: 30_000 });
-    return { status: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? '') };
+    super('tsovs-o.');
   }
 
   private must(cmd: string, args: readonly string[]): string {
-    const r = this.run(cmd, args);
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.out}`);
-    return r.out;
+    return this.run(cmd, args);
   }
 
   /** Starts OVS with br0 (secure fail mode, OpenFlow 1.0-1.5) and ports p1..pN. */
-  start(nPorts: number, ports: Record<number, PortConfig> = {}): void {
-    this.must('bash', [SANDBOX, 'start', this.dir]);
-    this.started = true;
+  startBridge(nPorts: number, ports: Record<number, PortConfig> = {}): void {
+    this.start();
     const v = [
       'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure',
       'other-config:hwaddr=aa:55:aa:55:00:00', 'protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15',
@@ -135,12 +119,6 @@ export class OvsSandbox {
     const flow = line('Flow: ');
     const ff = line('Final flow: ');
     return { flow, finalFlow: ff === 'unchanged' ? flow : ff, megaflow: line('Megaflow: '), actions: line('Datapath actions: '), raw: out };
-  }
-
-  stop(): void {
-    if (this.started) this.run('bash', [SANDBOX, 'stop', this.dir]);
-    this.started = false;
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

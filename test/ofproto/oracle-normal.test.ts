@@ -67,7 +67,8 @@ const caseArb = fc.record({
   packets: fc.array(packetArb, { minLength: 30, maxLength: 30 }),
 });
 
-const live = ovsAvailable();
+// .ci/run installs openvswitch-switch: without it these tests fail, they never skip.
+if (!ovsAvailable()) throw new Error('reference Open vSwitch (ovs-vswitchd, ovs-ofctl) is not installed');
 const CASES = fc.sample(caseArb, { seed: Number(process.env.ORACLE_SEED ?? 4242), numRuns: Number(process.env.ORACLE_RUNS ?? 3) });
 
 function ovsPort(p: PortCfg): PortConfig {
@@ -83,12 +84,12 @@ function tsPort(p: PortCfg): Partial<OfPort> {
 }
 
 CASES.forEach((c, idx) => {
-  test(`oracle NORMAL random ${idx}`, { skip: live ? false : 'ovs-vswitchd not installed' }, () => {
+  test(`oracle NORMAL random ${idx}`, () => {
     const ovs = new OvsSandbox();
     try {
       const cfg: Record<number, PortConfig> = {};
       c.ports.forEach((p, i) => (cfg[i + 1] = ovsPort(p)));
-      ovs.start(5, cfg);
+      ovs.startBridge(5, cfg);
       ovs.addFlows('priority=0,actions=NORMAL\n', false);
       const br = new FakeBridge('br0', 5);
       c.ports.forEach((p, i) => Object.assign(br.port(i + 1)!, tsPort(p)));

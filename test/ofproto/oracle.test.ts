@@ -475,17 +475,18 @@ function tsBridge(c: Case): FakeBridge {
 const fmt = (a: readonly OfpAction[]): string => formatActions(a);
 
 
-const live = ovsAvailable();
+// .ci/run installs openvswitch-switch: without it these tests fail, they never skip.
+if (!ovsAvailable()) throw new Error('reference Open vSwitch (ovs-vswitchd, ovs-ofctl) is not installed');
 
 for (const c of CASES) {
-  test(`oracle: ${c.name}`, { skip: live ? false : 'ovs-vswitchd not installed' }, (t0) => {
+  test(`oracle: ${c.name}`, (t0) => {
     let sameMegaflow = 0;
     const megaflowDiffs: string[] = [];
     const ovs = new OvsSandbox();
     try {
       const ports: Record<number, PortConfig> = {};
       for (const [i, p] of Object.entries(c.ports ?? {})) ports[Number(i)] = p.ovs;
-      ovs.start(c.nPorts ?? 4, ports);
+      ovs.startBridge(c.nPorts ?? 4, ports);
       if (c.br1) {
         ovs.addPatchedBridge((c.nPorts ?? 4) + 1, c.br1.nPorts);
         ovs.addFlowsTo('br1', c.br1.flows);
