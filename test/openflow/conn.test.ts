@@ -230,6 +230,34 @@ describe('rconn', () => {
   });
 });
 
+describe('rconn backoff in virtual time', () => {
+  test('1, 2, 4, 8, 8 seconds between attempts (max_backoff 8 s), as OVS', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const clock = new ManualClock(0);
+    const rc = Rconn.active(`tcp:127.0.0.1:${port}`, { name: 't', allowedVersions: 1 << 4, probeIntervalMs: 0, maxBackoffMs: 8000, clock }, {
+      connected: () => undefined,
+      message: () => undefined,
+      disconnected: () => undefined,
+    });
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await waitFor(() => rc.state === 'BACKOFF', 2000, 'refused');
+      let waited = 0;
+      while (rc.state === 'BACKOFF') {
+        clock.advance(500);
+        waited += 500;
+        rc.run();
+      }
+      waits.push(waited);
+    }
+    rc.destroy();
+    assert.deepEqual(waits, [1000, 2000, 4000, 8000, 8000]);
+  });
+});
+
 describe('packet buffers', () => {
   test('ids, single use, stale ids, and the 5 s reuse guard', () => {
     const clock = new ManualClock(0);
