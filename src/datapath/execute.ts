@@ -151,37 +151,12 @@ function run(hooks: ExecHooks, p: Packet, key: Uint32Array, actions: readonly Dp
 function runOnCopy(hooks: ExecHooks, p: Packet, key: Uint32Array, actions: readonly DpAction[], depth: number, cut: number): void {
   if (depth > MAX_EXEC_DEPTH) return;
   const copy = hooks.getScratch();
-  if (copyPacket(p, copy)) {
+  if (p.copyTo(copy)) {
     const k = pushKeyCopy(key);
     run(hooks, copy, k, actions, depth, cut);
     keyTop--;
   }
   hooks.releaseScratch(copy);
-}
-
-/**
- * Packet.copyTo without its per-call subarray view: with equal buffer sizes (the pool's
- * case) the whole buffer is copied, which is as fast as copying the frame and allocates nothing.
- */
-function copyPacket(src: Packet, dst: Packet): boolean {
-  if (dst.buf.length !== src.buf.length) return src.copyTo(dst);
-  dst.buf.set(src.buf);
-  dst.start = src.start;
-  dst.len = src.len;
-  dst.inPort = src.inPort;
-  dst.recircId = src.recircId;
-  dst.dpHash = src.dpHash;
-  dst.skbPriority = src.skbPriority;
-  dst.pktMark = src.pktMark;
-  dst.ctState = src.ctState;
-  dst.ctZone = src.ctZone;
-  dst.ctMark = src.ctMark;
-  dst.ctLabel.set(src.ctLabel);
-  dst.tunnel.copyFrom(src.tunnel);
-  dst.l2_5Ofs = src.l2_5Ofs;
-  dst.l3Ofs = src.l3Ofs;
-  dst.l4Ofs = src.l4Ofs;
-  return true;
 }
 
 function sendLen(p: Packet, cut: number): number {

@@ -194,9 +194,15 @@ export class Packet {
 
   /** Copy frame and metadata into `dst` (used by clone/sample/multiple outputs with changes). */
   copyTo(dst: Packet): boolean {
-    if (this.len + DEFAULT_HEADROOM > dst.buf.length) return false;
-    dst.start = DEFAULT_HEADROOM;
-    copyBytes(this.buf, this.start, dst.buf, dst.start, this.len);
+    if (dst.buf.length === this.buf.length && this.len > 256) {
+      // Same-size buffers (the pool's case): one whole-buffer copy, no view object.
+      dst.buf.set(this.buf);
+      dst.start = this.start;
+    } else {
+      if (this.len + DEFAULT_HEADROOM > dst.buf.length) return false;
+      dst.start = DEFAULT_HEADROOM;
+      copyBytes(this.buf, this.start, dst.buf, dst.start, this.len);
+    }
     dst.len = this.len;
     dst.inPort = this.inPort;
     dst.recircId = this.recircId;
