@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from './demo/demo.js';
+import { runNetnsDemo } from './demo/netns-demo.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -17,9 +18,10 @@ program.name('tsovs').description('Open vSwitch in TypeScript').showHelpAfterErr
 program
   .command('demo')
   .description('run a bridge with simulated hosts that ARP, ping and send UDP through NORMAL switching, then show what the switch did')
-  .option('--hosts <n>', 'number of simulated hosts (2-16)', positiveInt, 3)
-  .action((o: { hosts: number }) => {
-    process.stdout.write(runDemo({ hosts: o.hosts }).text);
+  .option('--hosts <n>', 'number of hosts (2-16; 2-8 with --netns)', positiveInt, 3)
+  .option('--netns', 'real hosts: network namespaces on veth ports (needs root)')
+  .action(async (o: { hosts: number; netns?: boolean }) => {
+    process.stdout.write(o.netns === true ? await runNetnsDemo({ hosts: o.hosts }) : runDemo({ hosts: o.hosts }).text);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

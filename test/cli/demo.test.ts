@@ -42,3 +42,17 @@ test('tsovs demo runs as a command and rejects bad arguments with a one-line err
   assert.notEqual(verb.status, 0);
   assert.match(verb.stderr, /unknown command 'nosuch'/);
 });
+
+test('tsovs demo --netns: real namespaces ping through a bridge of system ports, and are removed afterwards', () => {
+  const bin = fileURLToPath(new URL('../../src/cli/tsovs.js', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'demo', '--netns', '--hosts', '2'], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /3 packets transmitted, 3 received, 0% packet loss/);
+  assert.match(r.stdout, /2 packets transmitted, 2 received, 0% packet loss/);
+  assert.match(r.stdout, /priority=0 actions=NORMAL/);
+  assert.match(r.stdout, /\(system\)/);
+  const tag = /namespace (tsd\d+)-sw/.exec(r.stdout)?.[1];
+  assert.ok(tag !== undefined);
+  const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  assert.doesNotMatch(left, new RegExp(`${tag}-`));
+});

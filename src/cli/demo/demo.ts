@@ -7,6 +7,7 @@
  */
 import { DummyNetdev } from '../../netdev/dummy.js';
 import { Ofproto } from '../../ofproto/ofproto.js';
+import type { Bridge } from '../../ofproto/bridge.js';
 import { formatDpifShow } from '../../ofproto/dpif-show.js';
 import { formatDumpFlows } from '../../datapath/dpctl.js';
 import { formatUserdata } from '../../ofproto/xlate/userdata.js';
@@ -14,6 +15,46 @@ import { formatFlowStats } from '../../openflow/flow-syntax/flow-stats.js';
 import { ruleFlowStats } from '../../openflow/rule-stats.js';
 import { portMapFrom } from '../../flow/ofp-port.js';
 import { SimHost, hostIp, hostMac, type Outbox } from './sim-host.js';
+
+/**
+ * What the switch did, with the commands and output shapes of OVS: fdb/show,
+ * dpctl/dump-flows, dpif/show, dump-flows and the datapath port counters.
+ */
+export function switchReport(sw: Ofproto, br: Bridge): string {
+  const out: string[] = [];
+  const log = (l: string): void => {
+    out.push(l);
+  };
+  sw.revalidate(); // pushes datapath stats into the OpenFlow rules, as the revalidators do
+  const now = sw.clock.now();
+  const names = new Map<number, string>();
+  for (const p of br.ports()) names.set(p.ofPort, p.name);
+  const dp = br.backer.dpif;
+
+  log('');
+  log('$ tsovs-appctl fdb/show br0');
+  out.push(br.macs.fdbShow(now, (p) => names.get(p) ?? String(p)).trimEnd());
+  log('');
+  log('$ tsovs-appctl dpctl/dump-flows');
+  out.push(formatDumpFlows(dp, { now, userdataFormatter: (u) => formatUserdata(u)?.slice(1) }).trimEnd());
+  log('');
+  log('$ tsovs-appctl dpif/show');
+  out.push(formatDpifShow(sw).trimEnd());
+  log('');
+  log('$ tsovs-ofctl dump-flows br0');
+  const ports = portMapFrom([...names].map(([n, s]) => [s, n] as const));
+  const rules = br.flows();
+  if (rules.ok) {
+    for (const r of rules.value) out.push(' ' + formatFlowStats(ruleFlowStats(r, now), { ports }));
+  }
+  log('');
+  log('$ tsovs-ofctl dump-ports br0   (datapath port counters)');
+  for (const p of dp.portDump()) {
+    const s = p.stats;
+    out.push(`  port ${p.name.padEnd(8)} rx pkts=${s.rxPackets}, bytes=${s.rxBytes}   tx pkts=${s.txPackets}, bytes=${s.txBytes}, drop=${s.txDropped}`);
+  }
+  return out.join('\n');
+}
 
 export interface DemoResult {
   text: string;
@@ -67,33 +108,6 @@ export function runDemo(opts: { hosts?: number } = {}): DemoResult {
     settle();
   }
   log(`  ${last.name} received ${last.udpReceived} of 100`);
-  sw.revalidate(); // pushes datapath stats into the OpenFlow rules, as the revalidators do
-  const now = sw.clock.now();
-  const names = new Map<number, string>();
-  for (const p of br.ports()) names.set(p.ofPort, p.name);
-  const dp = br.backer.dpif;
-
-  log('');
-  log('$ tsovs-appctl fdb/show br0');
-  out.push(br.macs.fdbShow(now, (p) => names.get(p) ?? String(p)).trimEnd());
-  log('');
-  log('$ tsovs-appctl dpctl/dump-flows');
-  out.push(formatDumpFlows(dp, { now, userdataFormatter: (u) => formatUserdata(u)?.slice(1) }).trimEnd());
-  log('');
-  log('$ tsovs-appctl dpif/show');
-  out.push(formatDpifShow(sw).trimEnd());
-  log('');
-  log('$ tsovs-ofctl dump-flows br0');
-  const ports = portMapFrom([...names].map(([n, s]) => [s, n] as const));
-  const rules = br.flows();
-  if (rules.ok) {
-    for (const r of rules.value) out.push(' ' + formatFlowStats(ruleFlowStats(r, now), { ports }));
-  }
-  log('');
-  log('$ tsovs-ofctl dump-ports br0   (datapath port counters)');
-  for (const p of dp.portDump()) {
-    const s = p.stats;
-    out.push(`  port ${p.name.padEnd(8)} rx pkts=${s.rxPackets}, bytes=${s.rxBytes}   tx pkts=${s.txPackets}, bytes=${s.txBytes}, drop=${s.txDropped}`);
-  }
+  out.push(switchReport(sw, br));
   return { text: out.join('\n') + '\n', hosts, ofproto: sw };
 }
