@@ -11,38 +11,13 @@
  *   const mgr = new ConnMgr(new BridgeSwitch(bridge), { log });
  *   await mgr.setControllers([managementController(rundir, 'br0'), { target: 'tcp:127.0.0.1:6653' }]);
  */
-import type { FlowRemovedEvent, PacketInEvent, PortStatusEvent, RuleChangeEvent } from '../ofproto/ofproto-events.js';
-import { OFPPR_MODIFY } from '../ofproto/ofproto-events.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import {
-  encodeMessage,
-  OfType,
-  OFPCR12_ROLE_EQUAL,
-  OFPCR12_ROLE_MASTER,
-  OFPCR12_ROLE_SLAVE,
-  type FlowUpdate,
-  type OfMessage,
-  type PortDesc,
-} from './codec/index.js';
-import { OAM_FLOW_REMOVED, OAM_PACKET_IN, OAM_PORT_STATUS, OAM_REQUESTFORWARD, OFPR_EXPLICIT_MISS, OFPR_IMPLICIT_MISS, OFPR_NO_MATCH } from './conn/async-config.js';
+import { OfType, OFPCR12_ROLE_EQUAL, OFPCR12_ROLE_MASTER, OFPCR12_ROLE_SLAVE } from './codec/index.js';
+import { AsyncRouter, type AsyncHost, type Requester } from './conn/async-router.js';
 import { bundlesExpire } from './conn/bundles.js';
-import { flowRemovedMsg, packetInMsg, PACKET_IN_FORMATS } from './conn/convert.js';
+import { TSOVS_SW_VERSION, TSOVS_VERSIONS, type ControllerSettings, type SwitchDesc } from './conn/controller-settings.js';
 import { FailOpen } from './conn/fail-open.js';
-import {
-  abbrevUpdate,
-  fullUpdate,
-  monitorWants,
-  NXFMF_ACTIONS,
-  NXFMF_ADD,
-  NXFMF_DELETE,
-  NXFMF_MODIFY,
-  NXFMF_OWN,
-  NXFME_ADDED,
-  NXFME_DELETED,
-  NXFME_MODIFIED,
-} from './conn/flow-monitor.js';
 import { DEFAULT_PKTQ_BYTES, OfConn, type OfconnSettings, type OfconnType } from './conn/ofconn.js';
-import { NO_BUFFER } from './conn/pktbuf.js';
 import { Rconn } from './conn/rconn.js';
 import { listenStream, type Listener } from './conn/stream.js';
 import { isPassive, parseTarget } from './conn/target.js';
@@ -50,84 +25,15 @@ import { silentLog, Vconn, type ConnLog } from './conn/vconn.js';
 import { handleOpenflow } from './ofp-handler.js';
 import type { FailMode, SwitchApi } from './switch-api.js';
 
-/** OpenFlow versions tsovs speaks: 1.0, 1.3, 1.4, 1.5. */
-export const TSOVS_VERSIONS = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6);
-
-/** The DESC reply (OVS handle_desc_stats_request). */
-export interface SwitchDesc {
-  readonly mfr: string;
-  readonly hw: string;
-  readonly sw: string;
-  readonly serial: string;
-  readonly dp: string;
-}
-
-export const TSOVS_SW_VERSION = '0.1.0';
-
-export interface ControllerSettings {
-  /** tcp:IP[:PORT], unix:PATH (active) or ptcp:[PORT][:IP], punix:PATH (listeners). */
-  readonly target: string;
-  /** Default: primary for active targets, service for listeners (OVS get_controller_ofconn_type). */
-  readonly type?: OfconnType;
-  /** Inactivity probe interval, ms (0 = off). Default 5000. */
-  readonly probeIntervalMs?: number;
-  /** Longest reconnection backoff, ms. Default 8000. */
-  readonly maxBackoffMs?: number;
-  /** Packet-in rate limit, packets/s (0 or unset = unlimited), and burst (default rate/4). */
-  readonly rateLimit?: number;
-  readonly burstLimit?: number;
-  /** Default true. */
-  readonly enableAsyncMsgs?: boolean;
-  readonly maxPktqBytes?: number;
-}
-
-/** The always-on management listener of a bridge (OVS: punix:<rundir>/<bridge>.mgmt, probe 60 s). */
-export function managementController(rundir: string, bridge: string): ControllerSettings {
-  return { target: `punix:${rundir}/${bridge}.mgmt`, type: 'service', probeIntervalMs: 60000 };
-}
-
-/**
- * Settings from a Controller row the way OVS's bridge.c reads it: inactivity_probe in ms
- * (unset 5 s, 0 off, else at least 5 s), max_backoff in ms (default 8 s), rate limits (at
- * least 100/s and burst 25 when set).
- */
-export function controllerFromConfig(c: {
-  target: string;
-  inactivityProbe?: number | undefined;
-  maxBackoff?: number | undefined;
-  rateLimit?: number | undefined;
-  burstLimit?: number | undefined;
-}): ControllerSettings {
-  const p = c.inactivityProbe;
-  const probeSec = p === undefined ? 5 : p === 0 ? 0 : p < 1000 ? 1 : Math.floor(p / 1000);
-  return {
-    target: c.target,
-    probeIntervalMs: probeSec ? Math.max(probeSec, 5) * 1000 : 0,
-    maxBackoffMs: c.maxBackoff ? c.maxBackoff : 8000,
-    rateLimit: c.rateLimit ? Math.max(100, c.rateLimit) : 0,
-    burstLimit: c.burstLimit ? Math.max(25, c.burstLimit) : 0,
-  };
-}
-
-const PROTOCOL_VERSION: Readonly<Record<string, number>> = {
-  OpenFlow10: 1,
-  OpenFlow11: 2,
-  OpenFlow12: 3,
-  OpenFlow13: 4,
-  OpenFlow14: 5,
-  OpenFlow15: 6,
-};
-
-/** The Bridge protocols column -> a version bitmap tsovs can speak (empty = all of them). */
-export function versionsFromProtocols(protocols: readonly string[]): number {
-  if (protocols.length === 0) return TSOVS_VERSIONS;
-  let b = 0;
-  for (const p of protocols) {
-    const v = PROTOCOL_VERSION[p];
-    if (v !== undefined) b |= 1 << v;
-  }
-  return (b & TSOVS_VERSIONS) >>> 0;
-}
+export {
+  controllerFromConfig,
+  managementController,
+  TSOVS_SW_VERSION,
+  TSOVS_VERSIONS,
+  versionsFromProtocols,
+  type ControllerSettings,
+  type SwitchDesc,
+} from './conn/controller-settings.js';
 
 export interface ConnMgrOptions {
   clock?: Clock;
@@ -165,13 +71,7 @@ export interface ControllerInfo {
   readonly packetInsDropped: number;
 }
 
-/** A flow-mod in progress, so monitors can tell a connection about its own changes by xid. */
-interface Requester {
-  readonly ofconn: OfConn;
-  readonly xid: number;
-}
-
-export class ConnMgr {
+export class ConnMgr implements AsyncHost {
   readonly clock: Clock;
   readonly log: ConnLog;
   readonly desc: SwitchDesc;
@@ -181,16 +81,13 @@ export class ConnMgr {
   private failMode: FailMode;
   private failOpen: FailOpen | null = null;
   private electionId: bigint | null = null;
-  private readonly portCache = new Map<number, PortDesc>();
   private readonly unsubscribe: Array<() => void> = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private pinTimer: ReturnType<typeof setTimeout> | null = null;
-  /** While a bundle commits, asynchronous messages wait here (dropped if it fails). */
-  private deferred: Array<() => void> | null = null;
   /** The request being handled (flow monitor abbreviations). */
   requester: Requester | null = null;
-  /** Monitor updates collected during one request, flushed after it (OVS ofmonitor_flush). */
-  private readonly pendingUpdates = new Map<OfConn, { updates: FlowUpdate[]; abbrev: boolean }>();
+  /** Turns bridge events into asynchronous messages. */
+  readonly async: AsyncRouter;
   /** The port-mod being handled: no port-status to its sender before OpenFlow 1.5. */
   portModSource: OfConn | null = null;
   private closed = false;
@@ -211,12 +108,13 @@ export class ConnMgr {
       dp: opts.desc?.dp ?? 'None',
     };
     this.failMode = sw.failMode;
-    for (const p of sw.portDescs()) this.portCache.set(p.portNo, p);
+    const a = new AsyncRouter(this);
+    this.async = a;
     this.unsubscribe.push(
-      sw.events.on('packet-in', (ev) => this.onPacketIn(ev)),
-      sw.events.on('flow-removed', (ev) => this.defer(() => this.onFlowRemoved(ev))),
-      sw.events.on('port-status', (ev) => this.onPortStatus(ev)),
-      sw.events.on('rule-change', (ev) => this.defer(() => this.onRuleChange(ev))),
+      sw.events.on('packet-in', (ev) => a.onPacketIn(ev)),
+      sw.events.on('flow-removed', (ev) => a.defer(() => a.onFlowRemoved(ev))),
+      sw.events.on('port-status', (ev) => a.onPortStatus(ev)),
+      sw.events.on('rule-change', (ev) => a.defer(() => a.onRuleChange(ev))),
     );
     if (opts.timers ?? true) {
       this.timer = setInterval(() => this.run(), 1000);
@@ -231,6 +129,10 @@ export class ConnMgr {
   /** Every live connection (all services). */
   get conns(): OfConn[] {
     return [...this.allConns];
+  }
+
+  get liveConns(): ReadonlySet<OfConn> {
+    return this.allConns;
   }
 
   // --- configuration ---------------------------------------------------------------
@@ -444,7 +346,7 @@ export class ConnMgr {
     this.failOpen?.maybeRecover();
     const v = this.sw.version;
     handleOpenflow(this, c, msg);
-    this.flushMonitorUpdates();
+    this.async.flushMonitorUpdates();
     if (this.sw.version !== v) this.revalidateSoon();
   }
 
@@ -561,7 +463,7 @@ export class ConnMgr {
     this.runSchedulers();
   }
 
-  private runSchedulers(): void {
+  runSchedulers(): void {
     let wait = -1;
     for (const c of this.allConns) {
       const w = c.runSchedulers();
@@ -576,157 +478,6 @@ export class ConnMgr {
     }
   }
 
-  // --- asynchronous messages -----------------------------------------------------------
-
-  /** Runs `fn` now, or after the bundle being committed succeeds. */
-  private defer(fn: () => void): void {
-    if (this.deferred !== null) this.deferred.push(fn);
-    else fn();
-  }
-
-  /** Starts holding asynchronous messages (bundle commit). */
-  beginDefer(): void {
-    this.deferred = [];
-  }
-
-  /** Stops holding: sends what was held (`commit`) or drops it. */
-  endDefer(commit: boolean): void {
-    const held = this.deferred ?? [];
-    this.deferred = null;
-    if (commit) for (const fn of held) fn();
-  }
-
-  private onPacketIn(ev: PacketInEvent): void {
-    if (ev.bridge !== this.sw.name) return;
-    const isMiss = ev.reason === OFPR_NO_MATCH || ev.reason === OFPR_EXPLICIT_MISS || ev.reason === OFPR_IMPLICIT_MISS;
-    for (const c of this.allConns) {
-      const v = c.version;
-      if (v === 0 || c.controllerId !== ev.controllerId || !c.receivesAsync(OAM_PACKET_IN, ev.reason)) continue;
-      // Table misses without a table-miss flow use the connection's miss_send_len.
-      let maxLen = ev.maxLen;
-      if ((ev.reason === OFPR_NO_MATCH || ev.reason === OFPR_IMPLICIT_MISS) && maxLen === 0xffff) maxLen = c.missSendLen;
-      const full = ev.packet.length === ev.totalLen;
-      let bufferId = NO_BUFFER;
-      let data = ev.packet;
-      if (maxLen !== 0xffff && full) {
-        bufferId = this.failOpenActive ? c.pktbuf.nullId() : c.pktbuf.save(ev.packet, ev.inPort);
-        if (bufferId !== NO_BUFFER && maxLen < data.length) data = data.subarray(0, maxLen);
-      }
-      const fmt = PACKET_IN_FORMATS[c.packetInFormat] ?? 'standard';
-      let encoded: Uint8Array;
-      try {
-        encoded = encodeMessage(packetInMsg(ev, v, fmt, bufferId, data), v);
-      } catch (e) {
-        this.log.warn(`${c.name}: cannot encode packet-in: ${(e as Error).message}`);
-        continue;
-      }
-      c.sendPacketIn(encoded, ev.inPort, isMiss);
-    }
-    this.runSchedulers();
-  }
-
-  private onFlowRemoved(ev: FlowRemovedEvent): void {
-    if (ev.bridge !== this.sw.name) return;
-    for (const c of this.allConns) {
-      if (!c.receivesAsync(OAM_FLOW_REMOVED, ev.reason)) continue;
-      c.send(flowRemovedMsg(ev, c.version === 1 && c.nxm));
-    }
-  }
-
-  private onPortStatus(ev: PortStatusEvent): void {
-    if (ev.bridge !== this.sw.name) return;
-    const old = this.portCache.get(ev.ofPort);
-    const desc = this.sw.portDesc(ev.ofPort) ?? old;
-    if (desc === undefined) return;
-    if (this.sw.portDesc(ev.ofPort)) this.portCache.set(ev.ofPort, desc);
-    else this.portCache.delete(ev.ofPort);
-    this.defer(() => this.sendPortStatus(ev.reason, desc, old));
-  }
-
-  /** OVS connmgr_send_port_status. */
-  private sendPortStatus(reason: number, desc: PortDesc, old: PortDesc | undefined): void {
-    for (const c of this.allConns) {
-      if (!c.receivesAsync(OAM_PORT_STATUS, reason)) continue;
-      if (c === this.portModSource && c.version < 6) continue;
-      const msg: OfMessage = { type: OfType.PORT_STATUS, xid: 0, reason, desc };
-      if (reason === OFPPR_MODIFY && old !== undefined) {
-        try {
-          const a = encodeMessage(msg, c.version);
-          const b = encodeMessage({ ...msg, desc: old }, c.version);
-          if (a.length === b.length && a.every((x, i) => x === b[i])) continue;
-        } catch {
-          // send it anyway
-        }
-      }
-      c.send(msg);
-    }
-  }
-
-  /** OVS connmgr_send_requestforward: a group-mod / meter-mod forwarded to the other controllers. */
-  sendRequestForward(source: OfConn, request: Uint8Array, reason: number): void {
-    for (const c of this.allConns) {
-      if (c === source) continue;
-      if (reason === 1 && c.version < 4) continue;
-      if (!c.receivesAsync(OAM_REQUESTFORWARD, reason)) continue;
-      c.send({ type: OfType.REQUESTFORWARD, xid: 0, request });
-    }
-  }
-
-  private onRuleChange(ev: RuleChangeEvent): void {
-    if (ev.bridge !== this.sw.name || ev.rule.priority > 0xffff) return;
-    const kind = ev.event === 'added' ? NXFMF_ADD : ev.event === 'removed' ? NXFMF_DELETE : NXFMF_MODIFY;
-    const event = ev.event === 'added' ? NXFME_ADDED : ev.event === 'removed' ? NXFME_DELETED : NXFME_MODIFIED;
-    let actions: ReturnType<typeof this.ruleActions> | undefined;
-    for (const c of this.allConns) {
-      if (c.monitors.size === 0) continue;
-      actions ??= this.ruleActions(ev);
-      let flags = 0;
-      for (const m of c.monitors.values()) if (monitorWants(m, kind, ev.rule, actions)) flags |= m.flags;
-      if (!flags) continue;
-      let p = this.pendingUpdates.get(c);
-      if (!p) {
-        p = { updates: [], abbrev: false };
-        this.pendingUpdates.set(c, p);
-      }
-      const req = this.requester;
-      if (flags & NXFMF_OWN || req === null || req.ofconn !== c) {
-        p.updates.push(fullUpdate(event, ev.rule, ev.reason, actions, (flags & NXFMF_ACTIONS) !== 0));
-      } else if (!p.abbrev) {
-        p.updates.push(abbrevUpdate(req.xid));
-        p.abbrev = true;
-      }
-    }
-    if (this.requester === null) this.flushMonitorUpdates();
-  }
-
-  /** The actions of the rule an event is about (looked up while it is still in its table). */
-  private ruleActions(ev: RuleChangeEvent): import('../ofproto/ofp-actions.js').OfpAction[] | null {
-    const withActs = ev.rule as { actions?: import('../ofproto/ofp-actions.js').OfpAction[] };
-    if (withActs.actions) return withActs.actions;
-    if (ev.event === 'removed') return null;
-    const r = this.sw.flows({
-      tableId: ev.rule.tableId,
-      key: ev.rule.key,
-      mask: ev.rule.mask,
-      priority: ev.rule.priority,
-      cookie: 0n,
-      cookieMask: 0n,
-      outPort: 0xffff,
-      outGroup: 0xffffffff,
-    });
-    if (!r.ok) return null;
-    const hit = r.value.find((x) => x.priority === ev.rule.priority && x.key === ev.rule.key);
-    return hit ? [...hit.actions] : null;
-  }
-
-  /** Sends the monitor updates collected so far (OVS ofmonitor_flush). */
-  flushMonitorUpdates(): void {
-    if (this.pendingUpdates.size === 0) return;
-    for (const [c, p] of this.pendingUpdates) {
-      if (p.updates.length > 0) c.send({ type: OfType.FLOW_MONITOR_STATS_REPLY, xid: 0, flags: 0, updates: p.updates });
-    }
-    this.pendingUpdates.clear();
-  }
 
   // --- status ------------------------------------------------------------------------------
 

@@ -308,7 +308,7 @@ function groupMod(mgr: ConnMgr, c: OfConn, m: GroupModMsg, raw: Uint8Array): Err
   mgr.requester = { ofconn: c, xid: m.xid };
   const r = mgr.sw.groupMod(gm);
   if (!r.ok) return r.error.code;
-  mgr.sendRequestForward(c, raw, OFPRFR_GROUP_MOD);
+  mgr.async.sendRequestForward(c, raw, OFPRFR_GROUP_MOD);
   return null;
 }
 
@@ -316,7 +316,7 @@ function meterMod(mgr: ConnMgr, c: OfConn, m: MeterModMsg, raw: Uint8Array): Err
   mgr.requester = { ofconn: c, xid: m.xid };
   const r = mgr.sw.meterMod(meterModFromMsg(m));
   if (!r.ok) return r.error.code;
-  mgr.sendRequestForward(c, raw, OFPRFR_METER_MOD);
+  mgr.async.sendRequestForward(c, raw, OFPRFR_METER_MOD);
   return null;
 }
 
@@ -431,7 +431,7 @@ function commit(mgr: ConnMgr, c: OfConn, b: Bundle): Err {
   const cp = sw.checkpoint();
   const outs: PacketOutRequest[] = [];
   let failed: { raw: Uint8Array; error: string } | null = null;
-  mgr.beginDefer();
+  mgr.async.beginDefer();
   try {
     for (const e of b.entries) {
       const m = e.msg;
@@ -474,7 +474,7 @@ function commit(mgr: ConnMgr, c: OfConn, b: Bundle): Err {
     }
   } finally {
     if (failed !== null) sw.rollback(cp);
-    mgr.endDefer(failed === null);
+    mgr.async.endDefer(failed === null);
     mgr.requester = null;
   }
   if (failed !== null) {
