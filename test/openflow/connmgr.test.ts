@@ -30,6 +30,7 @@ import { parseFlowMod, OFPFC, type FlowCommand } from '../../src/openflow/flow-s
 import { parseActions } from '../../src/openflow/flow-syntax/actions-parse.js';
 import type { OfpAction } from '../../src/ofproto/ofp-actions.js';
 import { udpFrame } from '../../src/packet/build.js';
+import { ManualClock } from '../../src/util/clock.js';
 import { OfClient } from './of-client.js';
 import { mac, sleep, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
 
@@ -344,6 +345,29 @@ describe('ordering, bundles, monitors, asynchronous messages', () => {
     assert.equal(fr.priority, 50);
     assert.equal(fr.cookie, 0x77n);
     a.close();
+  });
+});
+
+describe('bundle expiry', () => {
+  test('a bundle idle for 10 s is dropped with OFPBFC_TIMEOUT naming the message that opened it', async () => {
+    const clock = new ManualClock(0);
+    const f = await startSwitch({ tcp: { type: 'primary', probeIntervalMs: 0 }, clock, timers: false });
+    try {
+      const c = await OfClient.connect({ port: f.tcpPort }, V15);
+      c.send({ type: OfType.BUNDLE_CONTROL, xid: 61, bundleId: 4, ctrlType: 0, flags: 0 });
+      await c.recvWhere((m) => m.xid === 61);
+      clock.advance(9000);
+      f.mgr.run();
+      assert.equal((await c.drain(50)).length, 0, 'not yet');
+      clock.advance(1000);
+      f.mgr.run();
+      const e = await c.recv(OfType.ERROR);
+      assert.deepEqual([e.xid, errorOf(e)], [61, 'OFPBFC_TIMEOUT']);
+      assert.equal(errorOf(await c.request({ type: OfType.BUNDLE_CONTROL, xid: 0, bundleId: 4, ctrlType: 4, flags: 0 })), 'OFPBFC_BAD_ID');
+      c.close();
+    } finally {
+      await f.close();
+    }
   });
 });
 

@@ -15,6 +15,7 @@ import { Ofproto } from '../../src/ofproto/ofproto.js';
 import { BridgeSwitch } from '../../src/openflow/bridge-switch.js';
 import { ConnMgr, managementController, type ControllerSettings } from '../../src/openflow/connmgr.js';
 import type { ConnLog } from '../../src/openflow/conn/vconn.js';
+import type { Clock } from '../../src/util/clock.js';
 
 export interface Fixture {
   ofproto: Ofproto;
@@ -39,6 +40,9 @@ export interface FixtureOptions {
   allowedVersions?: number;
   /** Settings for the ptcp:0 listener (type etc.). */
   tcp?: Partial<ControllerSettings>;
+  /** The connection manager's clock, and whether it runs its periodic work on a timer. */
+  clock?: Clock;
+  timers?: boolean;
 }
 
 export function mac(i: number): number {
@@ -63,7 +67,12 @@ export async function startSwitch(o: FixtureOptions = {}): Promise<Fixture> {
     dbg: () => undefined,
   };
   const sw = new BridgeSwitch(br);
-  const mgr = new ConnMgr(sw, { log, ...(o.allowedVersions ? { allowedVersions: o.allowedVersions } : {}) });
+  const mgr = new ConnMgr(sw, {
+    log,
+    ...(o.allowedVersions ? { allowedVersions: o.allowedVersions } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.timers !== undefined ? { timers: o.timers } : {}),
+  });
   const tcpTarget = 'ptcp:0:127.0.0.1';
   await mgr.setControllers([managementController(dir, 'br0'), { target: tcpTarget, ...o.tcp }, ...(o.controllers ?? [])]);
   const tcpPort = mgr.listenerPort(tcpTarget) ?? 0;
