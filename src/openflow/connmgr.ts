@@ -343,8 +343,8 @@ export class ConnMgr implements AsyncHost {
   private dispatch(s: Service, rc: Rconn, msg: Uint8Array): void {
     const c = this.findConn(s, rc);
     if (c === undefined) return;
-    this.failOpen?.maybeRecover();
     const v = this.sw.version;
+    this.failOpen?.maybeRecover();
     handleOpenflow(this, c, msg);
     this.async.flushMonitorUpdates();
     if (this.sw.version !== v) this.revalidateSoon();
@@ -459,7 +459,9 @@ export class ConnMgr implements AsyncHost {
     for (const c of this.allConns) {
       for (const b of bundlesExpire(c.bundles, now)) c.sendError('OFPBFC_TIMEOUT', b.opener);
     }
+    const v = this.sw.version;
     this.failOpen?.run();
+    if (this.sw.version !== v) this.revalidateSoon();
     this.runSchedulers();
   }
 

@@ -5,6 +5,7 @@
  * port-status and flow-removed delivery, NX formats, controller ids, DESC and config.
  */
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { DummyNetdev } from '../../src/netdev/dummy.js';
 import { newMatch } from '../../src/flow/match.js';
@@ -396,9 +397,19 @@ describe('rate limiting', () => {
 });
 
 describe('fail mode when the controller is gone', () => {
+  async function freePort(): Promise<number> {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    return port;
+  }
+
   for (const mode of ['standalone', 'secure'] as const) {
     test(`${mode}`, async () => {
-      const f = await startSwitch({ failMode: mode, controllers: [{ target: 'tcp:127.0.0.1:1', probeIntervalMs: 100, maxBackoffMs: 1000 }] });
+      const port = await freePort();
+      const f = await startSwitch({ failMode: mode, controllers: [{ target: `tcp:127.0.0.1:${port}`, probeIntervalMs: 100, maxBackoffMs: 1000 }] });
+      let ctl: net.Server | null = null;
       try {
         assert.equal(nRules(f), 0, 'a configured controller means no default NORMAL flow');
         await sleep(2300);
@@ -406,16 +417,30 @@ describe('fail mode when the controller is gone', () => {
         f.dev.p2!.sent.length = 0;
         f.dev.p1!.receive(pkt);
         await sleep(50);
-        if (mode === 'standalone') {
-          assert.equal(f.mgr.failOpenActive, true);
-          assert.equal(f.dev.p2!.sent.length, 1, 'fail-open floods like NORMAL');
-          assert.equal(nRules(f), 0, 'the fail-open rule is hidden');
-        } else {
+        if (mode === 'secure') {
           assert.equal(f.mgr.failOpenActive, false);
           assert.equal(f.dev.p2!.sent.length, 0, 'secure keeps dropping');
+          return;
         }
+        assert.equal(f.mgr.failOpenActive, true);
+        assert.equal(f.dev.p2!.sent.length, 1, 'fail-open floods like NORMAL');
+        assert.equal(nRules(f), 0, 'the fail-open rule is hidden');
+        // A controller comes up and shows it accepted the switch: fail-open ends.
+        ctl = net.createServer((sock) => {
+          sock.on('error', () => undefined);
+          sock.on('data', () => undefined);
+          sock.write(encodeMessage({ type: OfType.HELLO, xid: 1, versions: null }, 4));
+          sock.write(encodeMessage({ type: OfType.DESC_STATS_REQUEST, xid: 2, flags: 0 }, 4));
+        });
+        await new Promise<void>((r) => ctl!.listen(port, '127.0.0.1', r));
+        await waitFor(() => !f.mgr.failOpenActive, 4000, 'recovery from fail-open');
+        f.dev.p2!.sent.length = 0;
+        f.dev.p1!.receive(pkt);
+        await sleep(50);
+        assert.equal(f.dev.p2!.sent.length, 0, 'back under controller: nothing installed yet, so nothing forwarded');
       } finally {
         await f.close();
+        if (ctl) await new Promise<void>((r) => ctl!.close(() => r()));
       }
     });
   }
@@ -425,4 +450,3 @@ import { encodeMessage } from '../../src/openflow/codec/index.js';
 function encode(m: OfMessage, v: number): Uint8Array {
   return encodeMessage(m, v);
 }
-void waitFor;
