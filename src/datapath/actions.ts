@@ -21,6 +21,7 @@ export const DpActionType = {
   CLONE: 12,
   TRUNC: 13,
   DROP: 14,
+  METER: 15,
 } as const;
 export type DpActionType = (typeof DpActionType)[keyof typeof DpActionType];
 
@@ -127,6 +128,12 @@ export interface DropAction {
   readonly reason: number;
 }
 
+/** Run the packet through a datapath meter; a packet over a band's rate is dropped there. */
+export interface MeterAction {
+  readonly type: typeof DpActionType.METER;
+  readonly meterId: number;
+}
+
 export type DpAction =
   | OutputAction
   | UserspaceAction
@@ -140,4 +147,5 @@ export type DpAction =
   | SampleAction
   | CloneAction
   | TruncAction
-  | DropAction;
+  | DropAction
+  | MeterAction;

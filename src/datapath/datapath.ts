@@ -27,6 +27,7 @@ import {
   type FlowPutRequest,
   type Upcall,
 } from './dpif.js';
+import { DpMeterTable, type DpMeterConfig, type DpMeterStats } from './dp-meters.js';
 import { executeActions, type ExecHooks } from './execute.js';
 import { MegaflowTable } from './megaflow-table.js';
 import { UpcallQueue } from './upcall-queue.js';
@@ -75,6 +76,7 @@ export class Datapath implements Dpif {
   private readonly kmMask = newFlowKey();
   private readonly pool = new PacketPool();
   private readonly hooks: ExecHooks;
+  private readonly meters = new DpMeterTable();
   private readonly recircPackets: Packet[] = [];
   private readonly recircDepth: number[] = [];
   private curDepth = 0;
@@ -98,6 +100,7 @@ export class Datapath implements Dpif {
       random,
       getScratch: () => this.pool.alloc(),
       releaseScratch: (p) => this.pool.release(p),
+      meter: (meterId, packet) => this.meters.apply(meterId, packet.len, this.batchTime[0]!),
     };
   }
 
@@ -338,11 +341,30 @@ export class Datapath implements Dpif {
     const key = this.execKey;
     extract(packet, key);
     this.curDepth = 0;
+    // Meters read the batch time; an executed packet is a batch of its own.
+    this.batchTime[0] = this.clock.now();
     executeActions(this.hooks, packet, key, actions);
     if (this.recircPackets.length > 0) {
       this.batchTime[0] = this.clock.now();
       this.runRecirculations();
     }
+  }
+
+  // --- meters -------------------------------------------------------------
+
+  meterSet(meterId: number, config: DpMeterConfig): void {
+    const err = this.meters.set(meterId, config, this.clock.now());
+    if (err !== null) throw new DpifError(err, `${this.name}: cannot set meter ${meterId}`);
+  }
+
+  meterDel(meterId: number): DpMeterStats | undefined {
+    const st = this.meters.stats(meterId);
+    this.meters.del(meterId);
+    return st;
+  }
+
+  meterStats(meterId: number): DpMeterStats | undefined {
+    return this.meters.stats(meterId);
   }
 
   recvUpcalls(out: Upcall[], max: number): number {

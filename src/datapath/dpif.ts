@@ -7,6 +7,9 @@
 import type { Packet } from '../packet/packet.js';
 import type { Netdev } from '../netdev/netdev.js';
 import type { DpAction } from './actions.js';
+import type { DpMeterConfig, DpMeterStats } from './dp-meters.js';
+
+export type { DpMeterBandConfig, DpMeterConfig, DpMeterStats } from './dp-meters.js';
 
 /** Datapath-wide counters (ovs_dp_stats + megaflow stats). */
 export interface DpStats {
@@ -98,7 +101,7 @@ export interface Upcall {
 }
 
 /** Errors a Dpif call can report, with errno-like codes as OVS's dpif layer. */
-export type DpifErrorCode = 'EEXIST' | 'ENOENT' | 'EINVAL' | 'E2BIG' | 'EBUSY' | 'ENOSPC';
+export type DpifErrorCode = 'EEXIST' | 'ENOENT' | 'EINVAL' | 'E2BIG' | 'EBUSY' | 'ENOSPC' | 'EFBIG';
 
 export class DpifError extends Error {
   constructor(
@@ -143,6 +146,13 @@ export interface Dpif {
 
   /** Run actions on a packet as if it matched a flow with these actions (no flow is created). */
   execute(packet: Packet, actions: readonly DpAction[]): void;
+
+  /** Create or replace datapath meter `meterId` (counters restart); throws DpifError (EFBIG, EINVAL). */
+  meterSet(meterId: number, config: DpMeterConfig): void;
+  /** Delete a meter; returns its final stats, undefined when absent. */
+  meterDel(meterId: number): DpMeterStats | undefined;
+  /** A meter's counters (packets/bytes in, per-band drops), undefined when absent. */
+  meterStats(meterId: number): DpMeterStats | undefined;
 
   /** Move up to `max` pending upcalls into `out`; returns how many. */
   recvUpcalls(out: Upcall[], max: number): number;

@@ -43,6 +43,8 @@ export interface ExecHooks {
   /** A scratch packet for clone/sample (returned with releaseScratch). */
   getScratch(): Packet;
   releaseScratch(p: Packet): void;
+  /** Run the packet through datapath meter `meterId`; false = the meter dropped it. Absent = no meters. */
+  meter?(meterId: number, packet: Packet): boolean;
 }
 
 /** Deepest clone/sample nesting executed (the validator refuses deeper lists). */
@@ -142,6 +144,9 @@ function run(hooks: ExecHooks, p: Packet, key: Uint32Array, actions: readonly Dp
       }
       case DpActionType.DROP:
         return;
+      case DpActionType.METER:
+        if (hooks.meter !== undefined && !hooks.meter(a.meterId, p)) return;
+        break;
       default:
         break;
     }

@@ -75,6 +75,8 @@ function formatOne(a: DpAction, opts: DpActionsFormatOptions | undefined): strin
       return `trunc(${a.maxLen >>> 0})`;
     case DpActionType.DROP:
       return 'drop';
+    case DpActionType.METER:
+      return `meter(${a.meterId >>> 0})`;
     default:
       return `unknown(${(a as { type: number }).type})`;
   }

@@ -41,7 +41,6 @@ function fail(where: string, why: string): never {
 const UNSUPPORTED = new Set([
   'ct',
   'ct_clear',
-  'meter',
   'tnl_push',
   'tnl_pop',
   'check_pkt_len',
@@ -237,6 +236,8 @@ function parseAction(node: OdpNode, opts: DpActionsParseOptions | undefined, dep
       return { type: DpActionType.RECIRC, id: singleNum(node, 0xffffffff) };
     case 'trunc':
       return { type: DpActionType.TRUNC, maxLen: singleNum(node, 0xffffffff) };
+    case 'meter':
+      return { type: DpActionType.METER, meterId: singleNum(node, 0xffffffff) };
     case 'hash': {
       const inner = node.args.length === 1 ? node.args[0]! : null;
       if (inner === null || inner.args === null || (inner.name !== 'l4' && inner.name !== 'sym_l4')) {

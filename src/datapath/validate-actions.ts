@@ -189,6 +189,8 @@ function validateOne(a: DpAction, last: boolean, st: State, opts: ValidateOption
       if (!isU32(a.maxLen)) return `${path}trunc: max_len ${a.maxLen} is not a uint32`;
       if (a.maxLen < ETH_HEADER_LEN) return `${path}trunc: max_len ${a.maxLen} is less than ${ETH_HEADER_LEN}`;
       return null;
+    case DpActionType.METER:
+      return isU32(a.meterId) ? null : `${path}meter: id ${a.meterId} is not a uint32`;
     case DpActionType.DROP:
       if (!last) return `${path}drop: must be the last action`;
       return isU32(a.reason) ? null : `${path}drop: reason ${a.reason} is not a uint32`;

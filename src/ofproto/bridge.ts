@@ -25,7 +25,8 @@ import { criteriaAll, FlowTables, N_TABLES, OFPTT_ALL, type RuleCriteria } from 
 import { GroupTable, type GroupMod, type GroupModOutcome, type GroupStats } from './group-table.js';
 import { learnFlowMod, learnUnchanged } from './learn.js';
 import { MacLearning } from './mac-learning.js';
-import { MeterTable, type MeterMod, type MeterModOutcome, type MeterStats } from './meter-table.js';
+import { MeterTable, OFPMC_DELETE, OFPMF_PKTPS, type MeterMod, type MeterModOutcome, type MeterStats } from './meter-table.js';
+import { allocDpMeterId, freeDpMeterId } from './dp-meter-ids.js';
 import { OFPERR, fail, ok, type OfpResult } from './ofperr.js';
 import { NxLearnFlags, OfpactType, type OfpAction } from './ofp-actions.js';
 import { OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, OFPP_NONE, OFPP_NORMAL, type OfPort, type VlanMode } from './ofp-port.js';
@@ -99,6 +100,8 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   readonly tables: FlowTables;
   readonly groups = new GroupTable();
   readonly meters = new MeterTable();
+  /** Datapath meter id of each OpenFlow meter (OVS provider_meter_id). */
+  private readonly dpMeters = new Map<number, number>();
   readonly macs: MacLearning;
   readonly events = new Emitter<OfprotoEvents>();
   readonly nTables: number;
@@ -150,6 +153,10 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   }
 
   // --- XlateBridge ----------------------------------------------------------------
+
+  dpMeterId(meterId: number): number | undefined {
+    return this.dpMeters.get(meterId);
+  }
 
   /** Recirculation contexts, shared with the other bridges of the datapath. */
   get recirc(): Backer['recirc'] {
@@ -543,6 +550,8 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   meterMod(mm: MeterMod): OfpResult<MeterModOutcome> {
     const r = this.meters.apply(mm, this.now());
     if (!r.ok) return r;
+    for (const id of r.value.deleted) this.dropDpMeter(id);
+    if (mm.command !== OFPMC_DELETE) this.pushDpMeter(mm.meterId >>> 0);
     if (r.value.deleted.length > 0) {
       const gone = new Set(r.value.deleted);
       deleteRules(this, this.tables.allRules(OFPTT_ALL, true).filter((x) => gone.has(x.meterId)), OFPRR_METER_DELETE);
@@ -558,7 +567,39 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
 
   meterStats(meterId: number): MeterStats | undefined {
     const refs = this.tables.allRules(OFPTT_ALL, true).filter((r) => r.meterId === meterId).length;
-    return this.meters.stats(meterId, this.now(), refs);
+    const st = this.meters.stats(meterId, this.now(), refs);
+    const dpId = this.dpMeters.get(meterId);
+    const dp = st === undefined || dpId === undefined ? undefined : this.backer.dpif.meterStats(dpId);
+    if (st === undefined || dp === undefined) return st;
+    // As ofproto-dpif meter_get: the datapath counts what went in and what each band dropped.
+    st.packetInCount = dp.packets;
+    st.byteInCount = dp.bytes;
+    st.bands = dp.bands.map((b) => ({ packetCount: b.packets, byteCount: b.bytes }));
+    return st;
+  }
+
+  /** OVS meter_set: (re)configures the meter's datapath meter, allocating its id on first use. */
+  private pushDpMeter(meterId: number): void {
+    const m = this.meters.get(meterId);
+    if (m === undefined) return;
+    let dpId = this.dpMeters.get(meterId);
+    if (dpId === undefined) {
+      dpId = allocDpMeterId(this.backer.dpif);
+      if (dpId === undefined) return;
+      this.dpMeters.set(meterId, dpId);
+    }
+    this.backer.dpif.meterSet(dpId, {
+      pktps: (m.flags & OFPMF_PKTPS) !== 0,
+      bands: m.bands.map((b) => ({ rate: b.rate, burst: b.burstSize })),
+    });
+  }
+
+  private dropDpMeter(meterId: number): void {
+    const dpId = this.dpMeters.get(meterId);
+    if (dpId === undefined) return;
+    this.dpMeters.delete(meterId);
+    this.backer.dpif.meterDel(dpId);
+    freeDpMeterId(this.backer.dpif, dpId);
   }
 
   // --- ports ----------------------------------------------------------------------
@@ -721,6 +762,7 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     if (this.destroyed) return;
     deleteRules(this, this.tables.allRules(OFPTT_ALL, true), 2);
     for (const p of [...this.portList]) this.detachPort(p);
+    for (const id of [...this.dpMeters.keys()]) this.dropDpMeter(id);
     this.destroyed = true;
     this.changed();
   }

@@ -3,10 +3,9 @@
  * with dpif-netdev's limits): add / modify / delete (one or OFPM_ALL) with OVS's errors,
  * drop bands with a kbps or pktps rate and an optional burst, and statistics.
  *
- * Enforcement: the datapath has no `meter` action yet, so packets are not dropped by
- * meters. Input counters (packets, bytes) are credited by the revalidator from the
- * datapath flows whose translation went through a rule using the meter; band counters
- * stay 0 until the datapath enforces bands.
+ * Enforcement is the datapath's (src/datapath/dp-meters.ts): the bridge mirrors each meter
+ * into a datapath meter and reports its counters. The counters kept here (credited by
+ * the revalidator) serve only when a meter has no datapath meter.
  */
 import { OFPERR, fail, ok, type OfpResult } from './ofperr.js';
 

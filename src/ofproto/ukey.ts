@@ -194,5 +194,7 @@ function dpActionEqual(x: DpAction, y: DpAction): boolean {
       return x.maxLen === (y as typeof x).maxLen;
     case DpActionType.DROP:
       return x.reason === (y as typeof x).reason;
+    case DpActionType.METER:
+      return x.meterId === (y as typeof x).meterId;
   }
 }

@@ -97,4 +97,9 @@ export interface XlateBridge<A> {
    * using dp_hash, and packet-in cookies carry recirc_id 0.
    */
   readonly recirc?: RecircTable<A>;
+  /**
+   * The datapath meter behind OpenFlow meter `meterId` (OVS provider_meter_id), or
+   * undefined when it has none: then the `meter` instruction emits nothing.
+   */
+  dpMeterId?(meterId: number): number | undefined;
 }

@@ -21,6 +21,7 @@ import {
 import type { FlowRemovedEvent } from '../../src/ofproto/ofproto-events.js';
 import { OFPRR_METER_DELETE } from '../../src/ofproto/ofproto-events.js';
 import { udpFrame } from '../../src/packet/build.js';
+import { formatDpActions } from '../../src/datapath/odp-actions-format.js';
 import { dump, makeSwitch, ofctl, ofctlError } from './bridge-helpers.js';
 
 const drop = (rate: number, burstSize = 0) => ({ type: OFPMBT_DROP, rate, burstSize });
@@ -69,7 +70,7 @@ test('rules need their meter; deleting it deletes them (METER_DELETE)', () => {
   assert.equal(removed[0]!.reason, OFPRR_METER_DELETE);
 });
 
-test('meter input counters follow the traffic of its rules (bands are not enforced yet)', () => {
+test('meter input counters follow the traffic of its rules; the band drops the excess', () => {
   const s = makeSwitch(2, { failMode: 'secure' });
   mm(s.br, { command: OFPMC_ADD, meterId: 1, flags: OFPMF_PKTPS | OFPMF_STATS, bands: [drop(1)] });
   ofctl(s.br, 'priority=1,in_port=1,actions=meter:1,output:2');
@@ -80,6 +81,48 @@ test('meter input counters follow the traffic of its rules (bands are not enforc
   const st = s.br.meterStats(1)!;
   assert.equal(st.packetInCount, 5);
   assert.equal(st.byteInCount, 5 * f.length);
-  assert.deepEqual(st.bands, [{ packetCount: 0, byteCount: 0 }]);
-  assert.equal(s.dev.p2!.takeSent().length, 5);
+  // Burst defaults to the rate: one packet passes at one instant, the band drops the rest.
+  assert.deepEqual(st.bands, [{ packetCount: 4, byteCount: 4 * f.length }]);
+  assert.equal(s.dev.p2!.takeSent().length, 1);
 });
+
+test('a 10 pktps meter passes its burst at one instant, refills with time, and counts drops per band', () => {
+  const s = makeSwitch(2, { failMode: 'secure' });
+  mm(s.br, { command: OFPMC_ADD, meterId: 1, flags: OFPMF_PKTPS | OFPMF_STATS, bands: [drop(10)] });
+  ofctl(s.br, 'priority=1,in_port=1,actions=meter:1,output:2');
+  const f = udpFrame({ payload: 30 });
+  // Install the megaflow first (the upcall's packet goes through the meter too).
+  s.dev.p1!.receive(f);
+  s.sw.handleUpcalls();
+  assert.equal(dpFlowActions(s), 'meter(0),2');
+  for (let i = 0; i < 99; i++) s.dev.p1!.receive(f);
+  assert.equal(s.dev.p2!.takeSent().length, 10, 'the full bucket (burst = rate = 10 packets) passes');
+  let st = s.br.meterStats(1)!;
+  assert.equal(st.packetInCount, 100);
+  assert.deepEqual(st.bands, [{ packetCount: 90, byteCount: 90 * f.length }]);
+  // 500 ms refill 5 packets at 10 pktps.
+  s.clock.advance(500);
+  for (let i = 0; i < 20; i++) s.dev.p1!.receive(f);
+  assert.equal(s.dev.p2!.takeSent().length, 5);
+  st = s.br.meterStats(1)!;
+  assert.equal(st.packetInCount, 120);
+  assert.equal(st.bands[0]!.packetCount, 105);
+  // Modifying the meter starts its counters (and a full bucket) over, as dpif-netdev.
+  mm(s.br, { command: OFPMC_MODIFY, meterId: 1, flags: OFPMF_PKTPS | OFPMF_STATS, bands: [drop(10, 3)] });
+  s.sw.handleUpcalls();
+  s.sw.revalidate();
+  for (let i = 0; i < 10; i++) s.dev.p1!.receive(f);
+  assert.equal(s.dev.p2!.takeSent().length, 3);
+  assert.deepEqual(s.br.meterStats(1)!.bands, [{ packetCount: 7, byteCount: 7 * f.length }]);
+  // Deleting the meter frees its datapath meter; a new one takes datapath id 0 again.
+  mm(s.br, { command: OFPMC_DELETE, meterId: 1 });
+  assert.equal(s.br.backer.dpif.meterStats(0), undefined);
+  mm(s.br, { command: OFPMC_ADD, meterId: 7, flags: OFPMF_KBPS, bands: [drop(1000)] });
+  assert.equal(s.br.dpMeterId(7), 0);
+});
+
+function dpFlowActions(s: ReturnType<typeof makeSwitch>): string {
+  const flows = s.br.backer.dpif.flowDump();
+  assert.equal(flows.length, 1);
+  return formatDpActions(flows[0]!.actions);
+}

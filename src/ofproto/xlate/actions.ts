@@ -28,6 +28,7 @@ import {
 import { getValueBits, mfGetValue } from '../../flow/meta-flow.js';
 import { mfArePrereqsOk } from '../../flow/match.js';
 import { ETH_TYPE_IPV4 } from '../../packet/constants.js';
+import { DpActionType } from '../../datapath/actions.js';
 import { maskFieldMasked } from './field-bits.js';
 import { OfpactType as T, type OfpAction } from '../ofp-actions.js';
 import { flowHashFields, flowMaskHashFields, multipathAlgorithm } from './flow-hash.js';
@@ -400,7 +401,12 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
         flow[W_METADATA + 1] = ((flow[W_METADATA + 1]! & ~lo) | (Number(a.metadata & 0xffffffffn) & lo)) >>> 0;
         break;
       }
-      case T.METER:
+      case T.METER: {
+        // OVS xlate_meter_action: the datapath meter, where the instruction stands; no commit.
+        const dpId = ctx.bridge.dpMeterId?.(a.meterId);
+        if (dpId !== undefined) ctx.emit({ type: DpActionType.METER, meterId: dpId });
+        break;
+      }
       case T.SAMPLE:
       case T.CT_CLEAR:
         break;
