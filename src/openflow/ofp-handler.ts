@@ -7,38 +7,24 @@
  * codec. Bundles commit atomically: a failure rolls every change back and drops the
  * asynchronous messages they caused.
  */
-import { OFPP_TABLE } from '../flow/ofp-port.js';
-import { OfpactType } from '../ofproto/ofp-actions.js';
 import {
   decodeMessage,
   isDecodeError,
   OfType,
-  OFPBCT_CLOSE_REQUEST,
-  OFPBCT_COMMIT_REQUEST,
-  OFPBCT_DISCARD_REQUEST,
-  OFPBCT_OPEN_REQUEST,
-  OFPBF_ATOMIC,
   OFPCR12_ROLE_EQUAL,
   OFPCR12_ROLE_MASTER,
   OFPCR12_ROLE_NOCHANGE,
   OFPCR12_ROLE_SLAVE,
-  type BundleAddMsg,
-  type BundleControlMsg,
-  type FlowModMsg,
   type FlowMonitorRequestMsg,
-  type GroupModMsg,
-  type MeterModMsg,
   type OfMessage,
-  type PacketOutMsg,
-  type PortModMsg,
   type RoleMsg,
   type SwitchConfigMsg,
 } from './codec/index.js';
-import { applySetAsync, asyncToProps, finishAsync, cloneAsyncCfg } from './conn/async-config.js';
-import { bundleAdd, bundleClose, bundleDiscard, bundleOpen, type Bundle } from './conn/bundles.js';
-import { flowModFromMsg, groupModFromMsg, meterModFromMsg } from './conn/convert.js';
+import { applySetAsync, asyncToProps } from './conn/async-config.js';
+import { addToBundle, bundleControl } from './conn/bundle-commit.js';
 import { fullUpdate, looseMatch, NXFMF_ACTIONS, NXFMF_INITIAL, NXFME_ADDED } from './conn/flow-monitor.js';
 import { DEFAULT_MISS_SEND_LEN, type OfConn } from './conn/ofconn.js';
+import { flowMod, groupMod, meterMod, packetOut, portMod, type Err } from './conn/ofp-mods.js';
 import {
   aggregateReply,
   criteriaFromRequest,
@@ -57,15 +43,10 @@ import {
   tableStatsReply,
 } from './conn/ofp-stats.js';
 import { encodeEchoReply } from './conn/of-wire.js';
-import { NO_BUFFER, PKTBUF_CNT } from './conn/pktbuf.js';
+import { PKTBUF_CNT } from './conn/pktbuf.js';
 import type { ConnMgr } from './connmgr.js';
-import type { PacketOutRequest } from './switch-api.js';
-
-type Err = string | null;
 
 const U64_MAX = 0xffffffffffffffffn;
-const OFPRFR_GROUP_MOD = 0;
-const OFPRFR_METER_MOD = 1;
 /** OFPC_FRAG_* <-> ofproto's frag handling. */
 const FRAG_MODES = ['normal', 'drop', 'reassemble', 'nx-match'] as const;
 
@@ -284,79 +265,6 @@ function role(mgr: ConnMgr, c: OfConn, m: RoleMsg): Err {
   return null;
 }
 
-// --- modifications ---------------------------------------------------------------------------
-
-/** Sends a buffered packet through the tables (OVS send_buffered_packet, output:TABLE). */
-function sendBuffered(mgr: ConnMgr, c: OfConn, bufferId: number): Err {
-  const b = c.pktbuf.retrieve(bufferId);
-  if (!b.ok) return b.error;
-  const r = mgr.sw.packetOut({ inPort: b.inPort, actions: [{ type: OfpactType.OUTPUT, port: OFPP_TABLE, maxLen: 0 }], packet: b.packet });
-  return r.ok ? null : r.error.code;
-}
-
-function flowMod(mgr: ConnMgr, c: OfConn, m: FlowModMsg, useBuffer: boolean): Err {
-  mgr.requester = { ofconn: c, xid: m.xid };
-  const r = mgr.sw.flowMod(flowModFromMsg(m));
-  if (!r.ok) return r.error.code;
-  if (useBuffer && m.bufferId !== NO_BUFFER) return sendBuffered(mgr, c, m.bufferId);
-  return null;
-}
-
-function groupMod(mgr: ConnMgr, c: OfConn, m: GroupModMsg, raw: Uint8Array): Err {
-  const gm = groupModFromMsg(m);
-  if (gm === null) return 'OFPGMFC_BAD_TYPE';
-  mgr.requester = { ofconn: c, xid: m.xid };
-  const r = mgr.sw.groupMod(gm);
-  if (!r.ok) return r.error.code;
-  mgr.async.sendRequestForward(c, raw, OFPRFR_GROUP_MOD);
-  return null;
-}
-
-function meterMod(mgr: ConnMgr, c: OfConn, m: MeterModMsg, raw: Uint8Array): Err {
-  mgr.requester = { ofconn: c, xid: m.xid };
-  const r = mgr.sw.meterMod(meterModFromMsg(m));
-  if (!r.ok) return r.error.code;
-  mgr.async.sendRequestForward(c, raw, OFPRFR_METER_MOD);
-  return null;
-}
-
-function portMod(mgr: ConnMgr, c: OfConn, m: PortModMsg): Err {
-  mgr.portModSource = c;
-  const r = mgr.sw.portMod(m.portNo, m.config, m.mask, m.hwAddr);
-  return r.ok ? null : r.error.code;
-}
-
-/** The switch request for a packet-out (its packet taken from a buffer if it names one). */
-function packetOutRequest(c: OfConn, m: PacketOutMsg): { ok: true; po: PacketOutRequest } | { ok: false; error: string } {
-  let packet = m.data;
-  if (m.bufferId !== NO_BUFFER) {
-    const b = c.pktbuf.retrieve(m.bufferId);
-    if (!b.ok) return { ok: false, error: b.error };
-    packet = b.packet;
-  }
-  // OF1.5 pipeline fields besides in_port.
-  let metadata: PacketOutRequest['metadata'] = null;
-  const mask = m.match.mask;
-  for (let i = 1; i < mask.length; i++) {
-    if (mask[i] !== 0) {
-      const k = m.match.key.slice();
-      const mk = mask.slice();
-      k[0] = 0;
-      mk[0] = 0;
-      metadata = { key: k, mask: mk };
-      break;
-    }
-  }
-  return { ok: true, po: { inPort: m.inPort, actions: m.actions, packet, metadata } };
-}
-
-function packetOut(mgr: ConnMgr, c: OfConn, m: PacketOutMsg): Err {
-  const r = packetOutRequest(c, m);
-  if (!r.ok) return r.error;
-  const x = mgr.sw.packetOut(r.po);
-  return x.ok ? null : x.error.code;
-}
-
 // --- flow monitors -------------------------------------------------------------------------
 
 /** OVS handle_flow_monitor_request: creates the monitors and replies with the initial rules. */
@@ -380,110 +288,3 @@ function flowMonitor(mgr: ConnMgr, c: OfConn, m: FlowMonitorRequestMsg): Err {
   c.send({ type: OfType.FLOW_MONITOR_STATS_REPLY, xid: m.xid, flags: 0, updates });
   return null;
 }
-
-// --- bundles ------------------------------------------------------------------------------
-
-const BUNDLABLE = new Set<number>([OfType.FLOW_MOD, OfType.GROUP_MOD, OfType.PORT_MOD, OfType.PACKET_OUT, OfType.METER_MOD]);
-
-function addToBundle(mgr: ConnMgr, c: OfConn, m: BundleAddMsg, raw: Uint8Array): Err {
-  const inner = decodeMessage(m.message, { version: c.version, flowModTableId: c.tid });
-  if (isDecodeError(inner)) return inner.error;
-  if (!BUNDLABLE.has(inner.type)) return 'OFPBFC_MSG_UNSUP';
-  if (inner.xid !== m.xid) return 'OFPBFC_MSG_BAD_XID';
-  return bundleAdd(c.bundles, m.bundleId, m.flags, { raw, msg: inner }, mgr.clock.now());
-}
-
-function bundleControl(mgr: ConnMgr, c: OfConn, m: BundleControlMsg, raw: Uint8Array): Err {
-  const now = mgr.clock.now();
-  let err: Err;
-  switch (m.ctrlType) {
-    case OFPBCT_OPEN_REQUEST:
-      err = bundleOpen(c.bundles, m.bundleId, m.flags, raw, now);
-      break;
-    case OFPBCT_CLOSE_REQUEST:
-      err = bundleClose(c.bundles, m.bundleId, m.flags, now);
-      break;
-    case OFPBCT_COMMIT_REQUEST: {
-      const b = c.bundles.get(m.bundleId);
-      if (!b) return 'OFPBFC_BAD_ID';
-      err = b.flags !== m.flags ? 'OFPBFC_BAD_FLAGS' : commit(mgr, c, b);
-      c.bundles.delete(m.bundleId);
-      break;
-    }
-    case OFPBCT_DISCARD_REQUEST:
-      err = bundleDiscard(c.bundles, m.bundleId);
-      break;
-    default:
-      return 'OFPBFC_BAD_TYPE';
-  }
-  if (err !== null) return err;
-  c.send({ type: OfType.BUNDLE_CONTROL, xid: m.xid, bundleId: m.bundleId, ctrlType: m.ctrlType + 1, flags: 0 });
-  return null;
-}
-
-/**
- * OVS do_bundle_commit: applies every entry; if one fails, its error goes back referring to
- * the bundle-add that carried it, everything is rolled back, held asynchronous messages are
- * dropped and the commit fails with OFPBFC_MSG_FAILED. Packet-outs run only after success.
- */
-function commit(mgr: ConnMgr, c: OfConn, b: Bundle): Err {
-  const sw = mgr.sw;
-  const cp = sw.checkpoint();
-  const outs: PacketOutRequest[] = [];
-  let failed: { raw: Uint8Array; error: string } | null = null;
-  mgr.async.beginDefer();
-  try {
-    for (const e of b.entries) {
-      const m = e.msg;
-      let err: Err = null;
-      mgr.requester = { ofconn: c, xid: m.xid };
-      switch (m.type) {
-        case OfType.FLOW_MOD: {
-          const r = sw.flowMod(flowModFromMsg(m));
-          err = r.ok ? null : r.error.code;
-          break;
-        }
-        case OfType.GROUP_MOD: {
-          const gm = groupModFromMsg(m);
-          const r = gm === null ? null : sw.groupMod(gm);
-          err = r === null ? 'OFPGMFC_BAD_TYPE' : r.ok ? null : r.error.code;
-          break;
-        }
-        case OfType.METER_MOD: {
-          const r = sw.meterMod(meterModFromMsg(m));
-          err = r.ok ? null : r.error.code;
-          break;
-        }
-        case OfType.PORT_MOD:
-          // Port mods are not atomic (OVS): refused in an atomic bundle.
-          err = b.flags & OFPBF_ATOMIC ? 'OFPBFC_MSG_FAILED' : portMod(mgr, c, m);
-          break;
-        case OfType.PACKET_OUT: {
-          const r = packetOutRequest(c, m);
-          if (r.ok) outs.push(r.po);
-          else err = r.error;
-          break;
-        }
-        default:
-          err = 'OFPBFC_MSG_UNSUP';
-      }
-      if (err !== null) {
-        failed = { raw: e.raw, error: err };
-        break;
-      }
-    }
-  } finally {
-    if (failed !== null) sw.rollback(cp);
-    mgr.async.endDefer(failed === null);
-    mgr.requester = null;
-  }
-  if (failed !== null) {
-    c.sendError(failed.error, failed.raw);
-    return 'OFPBFC_MSG_FAILED';
-  }
-  for (const po of outs) sw.packetOut(po);
-  return null;
-}
-
-// Re-exported for tests that build async configs.
-export { cloneAsyncCfg, finishAsync };
