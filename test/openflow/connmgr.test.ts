@@ -11,6 +11,10 @@ import { DummyNetdev } from '../../src/netdev/dummy.js';
 import { newMatch } from '../../src/flow/match.js';
 import { criteriaAll } from '../../src/ofproto/flow-table.js';
 import {
+  decodeMessage,
+  isDecodeError,
+  isFramerError,
+  OfFramer,
   makeFlowModMsg,
   OfType,
   OFPCR12_ROLE_EQUAL,
@@ -34,6 +38,7 @@ import { udpFrame } from '../../src/packet/build.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { OfClient } from './of-client.js';
 import { mac, sleep, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
+import { managementController } from '../../src/openflow/connmgr.js';
 
 const V10 = 1 << 1;
 const V13 = 1 << 4;
@@ -44,6 +49,11 @@ function fmMsg(text: string, command: FlowCommand = OFPFC.ADD, extra: Partial<Fl
   if (!r.ok) throw new Error(`${text}: ${r.error}`);
   const f = r.value;
   return makeFlowModMsg({ ...f, flags: flagsFromRule(f.flags), match: { key: f.match.key, mask: f.match.mask }, ...extra });
+}
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
 }
 
 function acts(text: string): OfpAction[] {
@@ -111,7 +121,7 @@ describe('roles', () => {
   });
 
   test('slaves get no packet-ins by default, until they ask with set-async', async () => {
-    await f.sw.flowMod(parseFlowMod('in_port=1,actions=controller', OFPFC.ADD).ok ? (parseFlowMod('in_port=1,actions=controller', OFPFC.ADD) as { ok: true; value: import('../../src/ofproto/flow-mod.js').FlowMod }).value : (null as never));
+    f.sw.flowMod(must(parseFlowMod('in_port=1,actions=controller', OFPFC.ADD)));
     const master = await OfClient.connect({ port: f.tcpPort }, V13);
     const slave = await OfClient.connect({ port: f.tcpPort }, V13);
     await master.request({ type: OfType.ROLE_REQUEST, xid: 0, nx: false, role: OFPCR12_ROLE_MASTER, generationId: 100n });
@@ -182,7 +192,7 @@ describe('packet-ins, buffers, formats', () => {
 
   test('NXT_PACKET_IN format and controller ids', async () => {
     const c = await OfClient.connect({ port: f.tcpPort }, V10);
-    await f.sw.flowMod((parseFlowMod('in_port=3,actions=controller(id=5)', OFPFC.ADD) as { ok: true; value: import('../../src/ofproto/flow-mod.js').FlowMod }).value);
+    f.sw.flowMod(must(parseFlowMod('in_port=3,actions=controller(id=5)', OFPFC.ADD)));
     c.send({ type: OfType.SET_PACKET_IN_FORMAT, xid: 1, format: 1 });
     await c.barrier();
     f.dev.p3!.receive(udpFrame({ ethSrc: mac(3), ethDst: mac(1) }));
@@ -346,6 +356,58 @@ describe('ordering, bundles, monitors, asynchronous messages', () => {
     assert.equal(fr.priority, 50);
     assert.equal(fr.cookie, 0x77n);
     a.close();
+  });
+});
+
+describe('several controllers', () => {
+  /** A controller listening on TCP: says hello (OpenFlow 1.3), records what the switch sends. */
+  async function controller(): Promise<{ port: number; seen: OfMessage[]; close: () => Promise<void> }> {
+    const seen: OfMessage[] = [];
+    const socks: net.Socket[] = [];
+    const srv = net.createServer((sock) => {
+      socks.push(sock);
+      sock.on('error', () => undefined);
+      const framer = new OfFramer();
+      sock.on('data', (b: Buffer) => {
+        framer.push(b);
+        for (let m = framer.next(); m !== null && !isFramerError(m); m = framer.next()) {
+          const d = decodeMessage(m);
+          if (!isDecodeError(d)) seen.push(d);
+        }
+      });
+      sock.write(encodeMessage({ type: OfType.HELLO, xid: 1, versions: null }, 4));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return {
+      port: (srv.address() as net.AddressInfo).port,
+      seen,
+      close: () =>
+        new Promise<void>((r) => {
+          for (const x of socks) x.destroy();
+          srv.close(() => r());
+        }),
+    };
+  }
+
+  test('two active controllers connect, both hear packet-ins, and each is reported', async () => {
+    const c1 = await controller();
+    const c2 = await controller();
+    const f = await startSwitch({ controllers: [{ target: `tcp:127.0.0.1:${c1.port}` }, { target: `tcp:127.0.0.1:${c2.port}` }] });
+    try {
+      await waitFor(() => f.mgr.controllerInfo().filter((i) => i.isConnected && i.type === 'primary').length === 2, 4000, 'both connected');
+      f.sw.flowMod(must(parseFlowMod('in_port=1,actions=controller', OFPFC.ADD)));
+      f.dev.p1!.receive(udpFrame({ ethSrc: mac(1), ethDst: mac(2) }));
+      await waitFor(() => [c1, c2].every((c) => c.seen.some((m) => m.type === OfType.PACKET_IN)), 3000, 'packet-in at both');
+      const info = f.mgr.controllerInfo().filter((i) => i.type === 'primary');
+      assert.deepEqual(info.map((i) => [i.role, i.state]), [['other', 'ACTIVE'], ['other', 'ACTIVE']]);
+      // Dropping one controller from the configuration closes only its connection.
+      await f.mgr.setControllers([managementController(f.dir, 'br0'), { target: `tcp:127.0.0.1:${c2.port}` }]);
+      assert.deepEqual(f.mgr.controllerInfo().filter((i) => i.type === 'primary').map((i) => i.target), [`tcp:127.0.0.1:${c2.port}`]);
+    } finally {
+      await f.close();
+      await c1.close();
+      await c2.close();
+    }
   });
 });
 
