@@ -17,7 +17,7 @@ import { commandExists, netnsSkipReason, run, Sandbox, tcpTransfer } from './net
 const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
 if (problem !== null) throw new Error(`cannot run: ${problem}`);
 
-async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
+async function until(cond: () => boolean, ms = 10000): Promise<boolean> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) return false;
