@@ -6,23 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { killAll, runBin, spawnDaemon, tmpRundir, waitFor } from './daemon-process.js';
+import { freeTcpPort } from '../support/net.js';
 
 const APP = fileURLToPath(new URL('../../../test/openflow/osken_l2_switch.py', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let ctl: ChildProcess | undefined;
 after(() => {
@@ -31,7 +20,7 @@ after(() => {
 });
 
 test('set-controller connects the bridge to OS-Ken; the Controller row reports it', async () => {
-  const port = await freePort();
+  const port = await freeTcpPort();
   let out = '';
   ctl = spawn('/usr/bin/python3', ['/usr/bin/osken-manager', '--ofp-listen-host', '127.0.0.1', '--ofp-tcp-listen-port', String(port), APP], {
     stdio: ['ignore', 'pipe', 'pipe'],
