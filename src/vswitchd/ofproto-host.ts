@@ -23,6 +23,7 @@ import { registerOfprotoCommands } from './ofproto-commands.js';
 import { registerDpctlCommands } from './dpctl-commands.js';
 import { ConnMgr, controllerFromConfig, managementController, versionsFromProtocols } from '../openflow/connmgr.js';
 import { BridgeSwitch } from '../openflow/bridge-switch.js';
+import { TSOVS_VERSION } from './version.js';
 import type { ControllerStatus } from './bridge-host.js';
 
 /**
@@ -107,7 +108,11 @@ export class OfprotoHost implements BridgeHost {
   private async configureOpenflow(br: Bridge, b: BridgeConfig): Promise<void> {
     let mgr = this.mgrs.get(br.name);
     if (mgr === undefined) {
-      mgr = new ConnMgr(new BridgeSwitch(br), { clock: this.ofproto.clock, log: this.services.vlog.module('connmgr') });
+      mgr = new ConnMgr(new BridgeSwitch(br), {
+        clock: this.ofproto.clock,
+        log: this.services.vlog.module('connmgr'),
+        desc: { sw: TSOVS_VERSION },
+      });
       this.mgrs.set(br.name, mgr);
     }
     mgr.setFailMode(b.failMode ?? 'standalone');
