@@ -38,6 +38,7 @@ import { udpFrame } from '../../src/packet/build.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { OfClient } from './of-client.js';
 import { mac, sleep, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
+import { freeTcpPort } from '../support/net.js';
 import { managementController } from '../../src/openflow/connmgr.js';
 
 const V10 = 1 << 1;
@@ -459,17 +460,9 @@ describe('rate limiting', () => {
 });
 
 describe('fail mode when the controller is gone', () => {
-  async function freePort(): Promise<number> {
-    const srv = net.createServer();
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const port = (srv.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => srv.close(() => r()));
-    return port;
-  }
-
   for (const mode of ['standalone', 'secure'] as const) {
     test(`${mode}`, async () => {
-      const port = await freePort();
+      const port = await freeTcpPort();
       const f = await startSwitch({ failMode: mode, controllers: [{ target: `tcp:127.0.0.1:${port}`, probeIntervalMs: 100, maxBackoffMs: 1000 }] });
       let ctl: net.Server | null = null;
       try {

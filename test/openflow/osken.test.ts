@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import type { DummyNetdev } from '../../src/netdev/dummy.js';
 import { arpReply, arpRequest, icmpEcho } from '../../src/packet/build.js';
 import { startSwitch, waitFor, type Fixture } from './switch-fixture.js';
+import { freeTcpPort } from '../support/net.js';
 
 const APP = fileURLToPath(new URL('../../../test/openflow/osken_l2_switch.py', import.meta.url));
 
@@ -81,14 +82,6 @@ class SimHost {
   }
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 async function listening(port: number, ms: number): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
@@ -111,7 +104,7 @@ let ctl: ChildProcess;
 let out = '';
 
 before(async () => {
-  const port = await freePort();
+  const port = await freeTcpPort();
   // Debian's os_ken lives in the system Python: run the manager with it explicitly.
   ctl = spawn('/usr/bin/python3', ['/usr/bin/osken-manager', '--ofp-listen-host', '127.0.0.1', '--ofp-tcp-listen-port', String(port), APP], {
     stdio: ['ignore', 'pipe', 'pipe'],
