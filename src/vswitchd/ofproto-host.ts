@@ -24,6 +24,7 @@ import { registerDpctlCommands } from './dpctl-commands.js';
 import { ConnMgr, controllerFromConfig, managementController, versionsFromProtocols } from '../openflow/connmgr.js';
 import { BridgeSwitch } from '../openflow/bridge-switch.js';
 import { TSOVS_VERSION } from './version.js';
+import { setVlanLimit } from '../flow/extract.js';
 import type { ControllerStatus } from './bridge-host.js';
 
 /**
@@ -93,6 +94,7 @@ export class OfprotoHost implements BridgeHost {
   }
 
   async applyConfig(config: VswitchConfig): Promise<StatusReport> {
+    this.applyVlanLimit(config.otherConfig['vlan-limit']);
     const report = this.applyBridges(config);
     for (const b of config.bridges) {
       const br = this.ofproto.bridge(b.name);
@@ -102,6 +104,20 @@ export class OfprotoHost implements BridgeHost {
     const controllers = this.controllerStatus();
     this.lastControllerReport = JSON.stringify(controllers);
     return { ...report, controllers };
+  }
+
+  /**
+   * Open_vSwitch other_config:vlan-limit: how many VLAN headers flow extraction parses. OVS's
+   * default is 1; 0 means as many as the implementation supports (2 here).
+   */
+  private applyVlanLimit(text: string | undefined): void {
+    const n = text === undefined ? 1 : Number(text);
+    if (!Number.isInteger(n) || n < 0) {
+      this.log.warn(`other_config:vlan-limit=${text}: not a non-negative integer, using 1`);
+      setVlanLimit(1);
+      return;
+    }
+    setVlanLimit(n);
   }
 
   /** The bridge's connection manager: management socket, controllers, protocols, fail mode. */

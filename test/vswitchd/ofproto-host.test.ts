@@ -14,6 +14,7 @@ import { Vlog } from '../../src/vswitchd/vlog.js';
 import { OfprotoHost, ofprotoHostFactory, type DummyMode } from '../../src/vswitchd/ofproto-host.js';
 import type { BridgeHostFactory } from '../../src/vswitchd/bridge-host.js';
 import { DummyNetdev } from '../../src/netdev/dummy.js';
+import { getVlanLimit, setVlanLimit } from '../../src/flow/extract.js';
 import { vsctlMain } from '../../src/cli/vsctl/vsctl.js';
 
 async function start(dummy: DummyMode): Promise<{ d: Daemon; host: () => OfprotoHost; logs: string[] }> {
@@ -170,5 +171,21 @@ test('appctl: fdb/show, fdb/flush, dpif/show, dpctl/show, dpctl/dump-flows, reva
     assert.equal((await app('dpctl/dump-flows')).result, 'flow-dump from the main thread:\n');
   } finally {
     await d.stop();
+  }
+});
+
+test('other_config:vlan-limit sets how many VLAN headers extraction parses (OVS default 1)', async () => {
+  const { d } = await start('override');
+  try {
+    assert.equal(getVlanLimit(), 1);
+    assert.equal((await vs(d, 'set', 'Open_vSwitch', '.', 'other_config:vlan-limit=2')).code, 0);
+    assert.equal(getVlanLimit(), 2);
+    assert.equal((await vs(d, 'set', 'Open_vSwitch', '.', 'other_config:vlan-limit=0')).code, 0);
+    assert.equal(getVlanLimit(), 2); // 0 = as many as supported
+    assert.equal((await vs(d, 'remove', 'Open_vSwitch', '.', 'other_config', 'vlan-limit')).code, 0);
+    assert.equal(getVlanLimit(), 1);
+  } finally {
+    await d.stop();
+    setVlanLimit(2); // the library default, for tests that follow in this process
   }
 });
