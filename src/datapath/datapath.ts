@@ -31,7 +31,7 @@ import { DpMeterTable, type DpMeterConfig, type DpMeterStats } from './dp-meters
 import { executeActions, type ExecHooks } from './execute.js';
 import { MegaflowTable } from './megaflow-table.js';
 import { UpcallQueue } from './upcall-queue.js';
-import { validateActions } from './validate-actions.js';
+import { validateActions, type ValidateOptions } from './validate-actions.js';
 import { Vport } from './vport.js';
 
 export interface DatapathOptions {
@@ -50,6 +50,9 @@ export interface DatapathOptions {
 export const DP_MAX_PORTS = 65280;
 /** Recirculations one packet may go through before it is dropped (OVS MAX_RECIRC_DEPTH). */
 export const MAX_RECIRC_DEPTH = 6;
+
+/** Options for validating flow-put actions (one object, not one per put). */
+const VALIDATE_OPTS: ValidateOptions = { maxPort: DP_MAX_PORTS - 1 };
 
 const defaultRandom = (): number => (Math.random() * 0x100000000) >>> 0;
 
@@ -267,8 +270,10 @@ export class Datapath implements Dpif {
   // --- flows ------------------------------------------------------------
 
   flowPut(req: FlowPutRequest): void {
-    const { key, mask } = this.checkKeyMask(req.key, req.mask);
-    const err = validateActions(req.actions, key, mask, { maxPort: DP_MAX_PORTS - 1 });
+    this.checkKeyMask(req.key, req.mask);
+    const key = this.kmKey;
+    const mask = this.kmMask;
+    const err = validateActions(req.actions, key, mask, VALIDATE_OPTS);
     if (err !== null) throw new DpifError('EINVAL', err);
     const create = (req.flags & FlowPutFlags.CREATE) !== 0;
     const modify = (req.flags & FlowPutFlags.MODIFY) !== 0;
@@ -294,8 +299,8 @@ export class Datapath implements Dpif {
   }
 
   flowGet(key: Uint32Array, mask: Uint32Array): DpFlow | undefined {
-    const km = this.checkKeyMask(key, mask);
-    const id = this.table.find(km.key, km.mask);
+    this.checkKeyMask(key, mask);
+    const id = this.table.find(this.kmKey, this.kmMask);
     return id < 0 ? undefined : this.flowAt(id);
   }
 
@@ -305,8 +310,8 @@ export class Datapath implements Dpif {
   }
 
   flowDel(key: Uint32Array, mask: Uint32Array): DpFlowStats {
-    const km = this.checkKeyMask(key, mask);
-    const id = this.table.find(km.key, km.mask);
+    this.checkKeyMask(key, mask);
+    const id = this.table.find(this.kmKey, this.kmMask);
     if (id < 0) throw new DpifError('ENOENT', 'flow del: no such flow');
     return this.removeFlow(id);
   }
@@ -382,7 +387,8 @@ export class Datapath implements Dpif {
 
   // --- helpers ----------------------------------------------------------
 
-  private checkKeyMask(key: Uint32Array, mask: Uint32Array): { key: Uint32Array; mask: Uint32Array } {
+  /** Validates key and mask and leaves the masked key and the mask in kmKey/kmMask. */
+  private checkKeyMask(key: Uint32Array, mask: Uint32Array): void {
     if (key.length < DP_KEY_WORDS || mask.length < DP_KEY_WORDS) {
       throw new DpifError('EINVAL', `flow key and mask need ${DP_KEY_WORDS} words`);
     }
@@ -396,7 +402,6 @@ export class Datapath implements Dpif {
       m[i] = mask[i]!;
       k[i] = key[i]! & mask[i]!;
     }
-    return { key: k, mask: m };
   }
 
   private removeFlow(id: number): DpFlowStats {

@@ -16,6 +16,8 @@ import type { Bridge } from './bridge.js';
 import { pushStats } from './push-stats.js';
 import { megaflowHash, Ukey, type LearnRef, type TableLookup } from './ukey.js';
 import { xlate } from './xlate/xlate.js';
+import type { XlateOptions } from './xlate/context.js';
+import type { OfpAction } from './ofp-actions.js';
 import { decodeControllerUserdata, decodeSlowPathUserdata, encodeSlowPathUserdata } from './xlate/userdata.js';
 
 /** OVS UPCALL_MAX_BATCH. */
@@ -29,6 +31,9 @@ const EXACT_MASK: Uint32Array = (() => {
   m.fill(0xffffffff, 0, DP_KEY_WORDS);
   return m;
 })();
+
+/** The learn list of the (many) ukeys whose translation learned nothing; never written. */
+const NO_LEARNS: readonly LearnRef[] = [];
 
 export interface HandlerStats {
   /** Upcalls handled, by kind. */
@@ -63,6 +68,10 @@ export class Handler {
   /** Ufids are a per-handler prefix and a counter: unique, and far cheaper than hashing the key. */
   private readonly ufidPrefix: string;
   private ufidSeq = 0;
+  /** Translation options, reused: xlate() reads them and keeps nothing of them. */
+  /** Where translate() logs learn actions; the ukey keeps a copy. */
+  private readonly learnScratch: LearnRef[] = [];
+  private readonly xlateOpts: XlateOptions<OfpAction> = { packet: null, sideEffects: true, now: 0 };
 
   constructor(private readonly backer: Backer) {
     let h = 0x811c9dc5;
@@ -71,9 +80,18 @@ export class Handler {
     this.ufidPrefix = (h >>> 0).toString(16).padStart(8, '0') + '0000cafe';
   }
 
+  /** The ufid text up to the counter's low 32 bits, rebuilt only when the high bits change. */
+  private ufidHi = -1;
+  private ufidHead = '';
+
   private nextUfid(): string {
     const n = ++this.ufidSeq;
-    return this.ufidPrefix + Math.floor(n / 0x100000000).toString(16).padStart(8, '0') + (n >>> 0).toString(16).padStart(8, '0');
+    const hi = Math.floor(n / 0x100000000);
+    if (hi !== this.ufidHi) {
+      this.ufidHi = hi;
+      this.ufidHead = this.ufidPrefix + hi.toString(16).padStart(8, '0');
+    }
+    return this.ufidHead + (n >>> 0).toString(16).padStart(8, '0');
   }
 
   /**
@@ -134,8 +152,12 @@ export class Handler {
     backer.lookupLog = lookups;
     backer.learnLog = learns;
     try {
-      return xlate(bridge, u.key, { packet: u.packet, sideEffects: true, now });
+      const opts = this.xlateOpts;
+      opts.packet = u.packet;
+      opts.now = now;
+      return xlate(bridge, u.key, opts);
     } finally {
+      this.xlateOpts.packet = null;
       backer.lookupLog = null;
       backer.learnLog = null;
     }
@@ -145,9 +167,13 @@ export class Handler {
     const backer = this.backer;
     const now = backer.clock.now();
     const lookups: TableLookup[] = [];
-    const learns: LearnRef[] = [];
+    const scratch = this.learnScratch;
+    scratch.length = 0;
     const revalSeq = backer.revalSeq;
-    const res = this.translate(bridge, u, now, lookups, learns);
+    const res = this.translate(bridge, u, now, lookups, scratch);
+    // Most translations learn nothing: share one empty list instead of keeping a fresh one.
+    const learns = scratch.length === 0 ? NO_LEARNS : scratch.slice();
+    scratch.length = 0;
     // A MAC learned or moved by this translation invalidates flows translated before it.
     bridge.checkMacVersion();
     // The upcalled packet counts for the rules it went through (OVS resubmit_stats).
