@@ -243,8 +243,30 @@ export function xlateWith(
   opts: XlateOptions<OfpAction>,
   ops: XlateOps<OfpAction>,
 ): XlateResult<OfpAction> {
-  // One allocation for the flow (returned as finalFlow), the base flow and the mask (returned).
-  const buf = new Uint32Array(FLOW_WORDS * 3);
+  // The base flow is scratch (nothing keeps it), one per nesting level: a packet-in
+  // listener may send a packet-out, which translates inside this translation.
+  if (baseDepth === baseScratch.length) baseScratch.push(new Uint32Array(FLOW_WORDS));
+  const base = baseScratch[baseDepth++]!;
+  try {
+    return xlateInto(bridge, inFlow, opts, ops, base);
+  } finally {
+    baseDepth--;
+  }
+}
+
+/** Scratch base flows by xlate() nesting depth. */
+const baseScratch: Uint32Array[] = [];
+let baseDepth = 0;
+
+function xlateInto(
+  bridge: XlateBridge<OfpAction>,
+  inFlow: Uint32Array,
+  opts: XlateOptions<OfpAction>,
+  ops: XlateOps<OfpAction>,
+  base: Uint32Array,
+): XlateResult<OfpAction> {
+  // One allocation for the flow (returned as finalFlow) and the mask (returned).
+  const buf = new Uint32Array(FLOW_WORDS * 2);
   const flow = buf.subarray(0, FLOW_WORDS);
   flow.set(inFlow);
   if (!opts.ofInPort) {
@@ -253,7 +275,7 @@ export function xlateWith(
   }
   flow[W_ACTSET_OUTPUT] = OFPP_UNSET;
   const orig = origOf(flow);
-  const ctx = new XlateCtx(bridge, flow, buf.subarray(FLOW_WORDS, 2 * FLOW_WORDS), buf.subarray(2 * FLOW_WORDS), opts, ops);
+  const ctx = new XlateCtx(bridge, flow, base, buf.subarray(FLOW_WORDS), opts, ops);
   // The datapath does not keep tunnel metadata across outputs.
   for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) ctx.base[w] = 0;
   wcInit(flow, ctx.wc);
