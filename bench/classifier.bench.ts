@@ -23,22 +23,7 @@ import {
   W_TP,
   W_VLAN0,
 } from '../src/flow/layout.js';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-}
-
-/** Deterministic 32-bit mix of (a, b). */
-function mix(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  h = Math.imul(h, 0x297a2d39);
-  return (h ^ (h >>> 15)) >>> 0;
-}
+import { cpuSeconds, mix, type BenchResult } from './result.js';
 
 const pfx = (n: number): number => (n === 0 ? 0 : n === 32 ? 0xffffffff : (0xffffffff << (32 - n)) >>> 0);
 const ROUTE_PLENS = [8, 12, 16, 16, 20, 22, 24, 24, 24, 24, 26, 28, 30, 32, 32];
@@ -130,11 +115,6 @@ export function build(nRules: number, nFlows: number, opts: ClassifierOptions = 
     flows.push(v);
   }
   return { cls, flows, insertSecs };
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
 }
 
 export function run(b: Built, n: number, withWc: boolean): number {

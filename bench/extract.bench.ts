@@ -7,6 +7,7 @@
 import { extract } from '../src/flow/extract.js';
 import { newFlowKey, type FlowKey, W_TP } from '../src/flow/layout.js';
 import { Packet } from '../src/packet/packet.js';
+import { cpuSeconds, type BenchResult } from './result.js';
 
 const BATCH = 32;
 const FRAME_LEN = 64;
@@ -23,16 +24,7 @@ function udpFrame(i: number): Uint8Array {
   return f;
 }
 
-/** Process CPU time in microseconds (wall time where there is no process, e.g. a browser). */
-function cpuMicros(): number {
-  if (typeof process !== 'undefined' && typeof process.cpuUsage === 'function') {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  }
-  return performance.now() * 1000;
-}
-
-export function benchExtract(durationMs = 1000): { name: string; mpps: number } {
+export function benchExtract(durationMs = 1000): BenchResult[] {
   const pkts: Packet[] = [];
   const keys: FlowKey[] = [];
   for (let i = 0; i < BATCH; i++) {
@@ -46,14 +38,14 @@ export function benchExtract(durationMs = 1000): { name: string; mpps: number } 
   };
   runBatches(20000); // warm up (JIT)
   let batches = 0;
-  const c0 = cpuMicros();
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   while (performance.now() - t0 < durationMs) {
     runBatches(1000);
     batches += 1000;
   }
-  const micros = cpuMicros() - c0;
+  const secs = cpuSeconds() - c0;
   if (keys[0]![W_TP] !== ((1024 << 16) | 53)) throw new Error('benchExtract: wrong key');
-  const mpps = (batches * BATCH) / micros;
-  return { name: 'flow extract (64B IPv4/UDP, batch 32)', mpps };
+  const mpps = (batches * BATCH) / secs / 1e6;
+  return [{ name: 'flow extract (64B IPv4/UDP, batch 32)', value: mpps, unit: 'Mpps' }];
 }

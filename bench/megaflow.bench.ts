@@ -19,22 +19,7 @@ import {
   W_NW,
   W_TP,
 } from '../src/flow/layout.js';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-}
-
-/** Deterministic 32-bit mix of (a, b) for reproducible keys. */
-function mix(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  h = Math.imul(h, 0x297a2d39);
-  return (h ^ (h >>> 15)) >>> 0;
-}
+import { cpuSeconds, mix, type BenchResult } from './result.js';
 
 /** Write into `k` the packet key of flow `i` of subtable `s`: TCP over IPv4, in_port s + 1. */
 function packetKey(k: Uint32Array, s: number, i: number): void {
@@ -124,12 +109,6 @@ export function lookups(table: MegaflowTable<number>, pool: Uint32Array, n: numb
     if (table.lookup(k) >= 0) hits++;
   }
   return hits;
-}
-
-/** This thread's CPU time in seconds (steadier than wall time on a shared machine). */
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
 }
 
 /** Lookups per CPU second over `keys` (warm-up first); every lookup must hit. */

@@ -10,7 +10,7 @@ import type { BenchResult } from './result.js';
 type Group = { name: string; run: () => Promise<BenchResult[]> };
 
 const groups: Group[] = [
-  { name: 'extract', run: async () => [asResult((await import('./extract.bench.js')).benchExtract())] },
+  { name: 'extract', run: async () => (await import('./extract.bench.js')).benchExtract() },
   { name: 'megaflow', run: async () => (await import('./megaflow.bench.js')).benchMegaflow() },
   { name: 'datapath', run: async () => (await import('./datapath.bench.js')).benchDatapath() },
   { name: 'classifier', run: async () => (await import('./classifier.bench.js')).benchClassifier() },
@@ -18,10 +18,6 @@ const groups: Group[] = [
   { name: 'openflow', run: async () => (await import('./openflow.bench.js')).benchOpenflow() },
   { name: 'veth', run: async () => (await import('./veth.bench.js')).benchVeth() },
 ];
-
-function asResult(r: { name: string; mpps: number }): BenchResult {
-  return { name: r.name, value: r.mpps, unit: 'Mpps' };
-}
 
 function fmt(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
