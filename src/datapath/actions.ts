@@ -4,6 +4,7 @@
  * FlowKey layout (src/flow/layout.ts): `key` holds the new values and `mask` the bits to
  * change, so ofproto can build them by comparing flows word by word.
  */
+import { OdpAttr } from '../flow/odp-attr.js';
 
 /** Numeric action discriminants (switch on these; never on strings). */
 export const DpActionType = {
@@ -25,23 +26,26 @@ export const DpActionType = {
 } as const;
 export type DpActionType = (typeof DpActionType)[keyof typeof DpActionType];
 
-/** Which header a set / masked set writes (OVS_KEY_ATTR_* that may be set). */
+/**
+ * Which header a set / masked set writes: the ODP key attributes that may be set, with the
+ * key attribute's own id (so the text forms convert without a table).
+ */
 export const SetAttr = {
-  PRIORITY: 1,
-  SKB_MARK: 2,
-  TUNNEL: 3,
-  ETH: 4,
-  MPLS: 5,
-  IPV4: 6,
-  IPV6: 7,
-  TCP: 8,
-  UDP: 9,
-  SCTP: 10,
-  ICMP: 11,
-  ICMPV6: 12,
-  ARP: 13,
-  ND: 14,
-  CT_STATE: 15,
+  PRIORITY: OdpAttr.PRIORITY,
+  SKB_MARK: OdpAttr.SKB_MARK,
+  TUNNEL: OdpAttr.TUNNEL,
+  ETH: OdpAttr.ETH,
+  MPLS: OdpAttr.MPLS,
+  IPV4: OdpAttr.IPV4,
+  IPV6: OdpAttr.IPV6,
+  TCP: OdpAttr.TCP,
+  UDP: OdpAttr.UDP,
+  SCTP: OdpAttr.SCTP,
+  ICMP: OdpAttr.ICMP,
+  ICMPV6: OdpAttr.ICMPV6,
+  ARP: OdpAttr.ARP,
+  ND: OdpAttr.ND,
+  CT_STATE: OdpAttr.CT_STATE,
 } as const;
 export type SetAttr = (typeof SetAttr)[keyof typeof SetAttr];
 

@@ -4,8 +4,8 @@
  */
 
 /**
- * ODP key attributes. Ids 1-15 equal SetAttr's (src/datapath/actions.ts) so a set
- * action's attr converts directly.
+ * ODP key attributes. src/datapath/actions.ts builds SetAttr from ids 1-15, so a set
+ * action's attr is its key attribute's id.
  */
 export const OdpAttr = {
   PRIORITY: 1,
