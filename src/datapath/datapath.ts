@@ -11,7 +11,7 @@
 import { extract } from '../flow/extract.js';
 import { hashWords } from '../flow/hash.js';
 import { DP_KEY_WORDS, W_TCP_FLAGS, newFlowKey } from '../flow/layout.js';
-import { DEFAULT_HEADROOM, Packet, PacketPool } from '../packet/packet.js';
+import { Packet, PacketPool } from '../packet/packet.js';
 import type { Netdev, PacketBatch } from '../netdev/netdev.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { DpAction, UserspaceAction } from './actions.js';
@@ -214,10 +214,8 @@ export class Datapath implements Dpif {
   }
 
   private queueUpcall(type: UpcallType, p: Packet, key: Uint32Array, userdata: Uint8Array | null, pid: number): void {
-    const copy = new Packet(p.len + 2 * DEFAULT_HEADROOM);
-    p.copyTo(copy);
     const wasEmpty = this.upcalls.length === 0;
-    this.upcalls.push({ type, key: key.slice(), packet: copy, userdata, pid });
+    this.upcalls.push(type, p, key, userdata, pid);
     if (wasEmpty && this.notify !== null) this.notify();
   }
 
@@ -282,7 +280,7 @@ export class Datapath implements Dpif {
     const id = t.find(key, mask);
     if (id >= 0) {
       if (!modify) throw new DpifError('EEXIST', 'flow put: a flow with this key and mask already exists');
-      t.setActions(id, req.actions.slice());
+      t.setActions(id, req.actions);
       if ((req.flags & FlowPutFlags.ZERO_STATS) !== 0) this.zeroStats(id);
       return;
     }
@@ -292,7 +290,7 @@ export class Datapath implements Dpif {
     }
     const ufid = req.ufid ?? ufidFor(key, mask);
     if (this.ufids.has(ufid)) throw new DpifError('EEXIST', `flow put: ufid ${ufid} is in use`);
-    const nid = t.insert(key, mask, req.actions.slice());
+    const nid = t.insert(key, mask, req.actions);
     this.zeroStats(nid);
     this.ufids.set(ufid, nid);
     this.ufidOf[nid] = ufid;

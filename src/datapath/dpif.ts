@@ -75,6 +75,7 @@ export const FlowPutFlags = {
 export interface FlowPutRequest {
   key: Uint32Array;
   mask: Uint32Array;
+  /** Kept by reference (the list and its actions, as OVS keeps the netlink attributes): never modify them after the put. */
   actions: readonly DpAction[];
   /** FlowPutFlags bits: CREATE, MODIFY or both (create-or-modify), optionally ZERO_STATS. */
   flags: number;
@@ -92,7 +93,7 @@ export interface Upcall {
   type: UpcallType;
   /** The full flow key extracted from the packet (FlowKey layout, FLOW_WORDS words). */
   key: Uint32Array;
-  /** A private copy of the packet (the datapath keeps nothing of it). */
+  /** A copy of the packet, the caller's to modify (e.g. by executing actions on it). */
   packet: Packet;
   /** Userdata of the `userspace` action for ACTION upcalls; null for MISS. */
   userdata: Uint8Array | null;
@@ -154,7 +155,11 @@ export interface Dpif {
   /** A meter's counters (packets/bytes in, per-band drops), undefined when absent. */
   meterStats(meterId: number): DpMeterStats | undefined;
 
-  /** Move up to `max` pending upcalls into `out`; returns how many. */
+  /**
+   * Move up to `max` pending upcalls into `out`; returns how many. An upcall (its key and
+   * packet) is valid until the next recvUpcalls() on this dpif, which may reuse it (as OVS's
+   * dpif_recv reuses its buffer): copy what must live longer.
+   */
   recvUpcalls(out: Upcall[], max: number): number;
   /** Called when the upcall queue goes from empty to non-empty (a wakeup, not a delivery). */
   setUpcallNotify(cb: (() => void) | null): void;
