@@ -183,7 +183,8 @@ export class Handler {
       this.stats.limited++;
     } else {
       // The translation's mask is fresh and only has datapath words set; the datapath masks the key.
-      const mask = backer.megaflows ? res.mask : EXACT_MASK;
+      const exact = !backer.megaflows;
+      const mask = exact ? EXACT_MASK : res.mask;
       const actions = res.slowPath ? [slowPathAction(res.slow)] : res.actions;
       const hash = megaflowHash(u.key, mask);
       if (backer.ukeys.find(u.key, mask, hash) !== undefined) {
@@ -192,7 +193,17 @@ export class Handler {
         const ufid = this.nextUfid();
         if (this.put(u.key, mask, actions, ufid)) {
           this.nFlows++;
-          backer.ukeys.add(new Ukey(ufid, u.key, mask, actions, bridge, res.rules, res.normals, lookups, learns, revalSeq, now), hash);
+          // The upcall key is lent until the next recvUpcalls and the mask is xlate scratch:
+          // the ukey keeps copies of both, in one allocation.
+          const kept = new Uint32Array(exact ? FLOW_WORDS : FLOW_WORDS * 2);
+          const flow = kept.subarray(0, FLOW_WORDS);
+          flow.set(u.key);
+          let keptMask = EXACT_MASK;
+          if (!exact) {
+            keptMask = kept.subarray(FLOW_WORDS);
+            keptMask.set(mask);
+          }
+          backer.ukeys.add(new Ukey(ufid, flow, keptMask, actions, bridge, res.rules, res.normals, lookups, learns, revalSeq, now), hash);
         }
       }
     }

@@ -233,5 +233,6 @@ export function traceText(bridge: XlateBridge<OfpAction>, flow: Uint32Array, opt
     for (let i = 0; i < 32; i++) if (result.slow & (1 << i)) out.push(`\n  - ${SLOW_EXPLANATIONS[i] ?? 'unknown reason'}.`);
   }
   out.push('\n');
-  return { text: out.join(''), result };
+  // The mask and final flow are xlate scratch: the caller gets its own copies.
+  return { text: out.join(''), result: { ...result, mask: result.mask.slice(), finalFlow: result.finalFlow.slice() } };
 }

@@ -36,6 +36,8 @@ export class Ukey {
   dumpSeq = 0;
   /** megaflowHash(flow, mask), set by UkeyMap.add. */
   hash = 0;
+  /** The next ukey whose megaflow has the same hash (UkeyMap's chain). */
+  nextSameHash: Ukey | null = null;
   constructor(
     readonly ufid: string,
     /** The flow that was translated (full FLOW_WORDS upcall key; in_port is the datapath port). */
@@ -83,7 +85,8 @@ export function sameMegaflow(a: Uint32Array, ma: Uint32Array, b: Uint32Array, mb
  */
 export class UkeyMap {
   private readonly byUfid = new Map<string, Ukey>();
-  private readonly byFlow = new Map<number, Ukey[]>();
+  /** Heads of chains (through Ukey.nextSameHash) of ukeys by megaflow hash. */
+  private readonly byFlow = new Map<number, Ukey>();
 
   get size(): number {
     return this.byUfid.size;
@@ -101,28 +104,30 @@ export class UkeyMap {
   add(u: Ukey, hash: number = megaflowHash(u.flow, u.mask)): void {
     this.byUfid.set(u.ufid, u);
     u.hash = hash;
-    const h = hash;
-    const list = this.byFlow.get(h);
-    if (list === undefined) this.byFlow.set(h, [u]);
-    else list.push(u);
+    u.nextSameHash = this.byFlow.get(hash) ?? null;
+    this.byFlow.set(hash, u);
   }
 
   delete(u: Ukey): void {
     if (this.byUfid.get(u.ufid) !== u) return;
     this.byUfid.delete(u.ufid);
     const h = u.hash;
-    const list = this.byFlow.get(h);
-    if (list === undefined) return;
-    const i = list.indexOf(u);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.byFlow.delete(h);
+    let prev: Ukey | null = null;
+    for (let x = this.byFlow.get(h) ?? null; x !== null; prev = x, x = x.nextSameHash) {
+      if (x !== u) continue;
+      if (prev !== null) prev.nextSameHash = u.nextSameHash;
+      else if (u.nextSameHash !== null) this.byFlow.set(h, u.nextSameHash);
+      else this.byFlow.delete(h);
+      break;
+    }
+    u.nextSameHash = null;
   }
 
   /** The ukey of the megaflow (flow & mask, mask), if one is installed. */
   find(flow: Uint32Array, mask: Uint32Array, hash: number = megaflowHash(flow, mask)): Ukey | undefined {
-    const list = this.byFlow.get(hash);
-    if (list === undefined) return undefined;
-    for (const u of list) if (sameMegaflow(u.flow, u.mask, flow, mask)) return u;
+    for (let u = this.byFlow.get(hash) ?? null; u !== null; u = u.nextSameHash) {
+      if (sameMegaflow(u.flow, u.mask, flow, mask)) return u;
+    }
     return undefined;
   }
 

@@ -96,6 +96,10 @@ export interface NormalCacheEntry {
   readonly isGratArp: boolean;
 }
 
+/**
+ * What xlate() returns. `mask` and `finalFlow` are the translation's scratch: valid until the
+ * next xlate() at the same nesting depth (copy them to keep them); the rest is the caller's.
+ */
 export interface XlateResult<A> {
   /** Datapath actions (a lone DROP action when nothing is output). */
   readonly actions: DpAction[];

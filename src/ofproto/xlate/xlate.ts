@@ -243,31 +243,37 @@ export function xlateWith(
   opts: XlateOptions<OfpAction>,
   ops: XlateOps<OfpAction>,
 ): XlateResult<OfpAction> {
-  // The base flow is scratch (nothing keeps it), one per nesting level: a packet-in
+  // The flow, mask and base flow are scratch, one set per nesting level: a packet-in
   // listener may send a packet-out, which translates inside this translation.
-  if (baseDepth === baseScratch.length) baseScratch.push(new Uint32Array(FLOW_WORDS));
-  const base = baseScratch[baseDepth++]!;
+  if (scratchDepth === scratch.length) scratch.push(new XlateScratch());
+  const sc = scratch[scratchDepth++]!;
   try {
-    return xlateInto(bridge, inFlow, opts, ops, base);
+    return xlateInto(bridge, inFlow, opts, ops, sc);
   } finally {
-    baseDepth--;
+    scratchDepth--;
   }
 }
 
-/** Scratch base flows by xlate() nesting depth. */
-const baseScratch: Uint32Array[] = [];
-let baseDepth = 0;
+/** Per-depth translation scratch: one allocation, three views. */
+class XlateScratch {
+  private readonly buf = new Uint32Array(FLOW_WORDS * 3);
+  readonly flow = this.buf.subarray(0, FLOW_WORDS);
+  readonly wc = this.buf.subarray(FLOW_WORDS, FLOW_WORDS * 2);
+  readonly base = this.buf.subarray(FLOW_WORDS * 2);
+}
+
+const scratch: XlateScratch[] = [];
+let scratchDepth = 0;
 
 function xlateInto(
   bridge: XlateBridge<OfpAction>,
   inFlow: Uint32Array,
   opts: XlateOptions<OfpAction>,
   ops: XlateOps<OfpAction>,
-  base: Uint32Array,
+  sc: XlateScratch,
 ): XlateResult<OfpAction> {
-  // One allocation for the flow (returned as finalFlow) and the mask (returned).
-  const buf = new Uint32Array(FLOW_WORDS * 2);
-  const flow = buf.subarray(0, FLOW_WORDS);
+  const flow = sc.flow;
+  sc.wc.fill(0);
   flow.set(inFlow);
   if (!opts.ofInPort) {
     const p = bridge.portByDp(flow[W_IN_PORT]!);
@@ -275,7 +281,7 @@ function xlateInto(
   }
   flow[W_ACTSET_OUTPUT] = OFPP_UNSET;
   const orig = origOf(flow);
-  const ctx = new XlateCtx(bridge, flow, base, buf.subarray(FLOW_WORDS), opts, ops);
+  const ctx = new XlateCtx(bridge, flow, sc.base, sc.wc, opts, ops);
   // The datapath does not keep tunnel metadata across outputs.
   for (let w = W_TUN_ID; w <= W_TUN_GBP; w++) ctx.base[w] = 0;
   wcInit(flow, ctx.wc);
