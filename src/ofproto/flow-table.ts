@@ -108,7 +108,7 @@ export class FlowTables {
 
   /** Puts a rule into its table, returning the rule it replaced (same match and priority). */
   insert(rule: Rule): Rule | null {
-    const old = this.tables[rule.tableId]!.cls.insert(rule);
+    const old = this.tables[rule.tableId]!.cls.insert(rule, rule.conjunctions);
     if (old !== null) this.expirable.delete(old.data);
     if (rule.hasTimeouts) this.expirable.add(rule);
     return old === null ? null : old.data;

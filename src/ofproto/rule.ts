@@ -4,9 +4,11 @@
  * changed in place by a flow-mod: a modify makes a new Rule that replaces the old one in the
  * classifier (as OVS does), and when counters are kept the old rule forwards the stats that
  * datapath flows still credit to it (`successor`, OVS rule_dpif->new_rule).
+ * A rule whose actions are conjunction(...) (OVS allows only note besides) is one clause of
+ * a conjunctive match: its `conjunctions` go into the classifier with it (OVS get_conjunctions).
  */
-import { OfpactType, meterOf, type FinTimeoutAct, type OfpAction } from './ofp-actions.js';
-import type { ClsRule } from './classifier/classifier.js';
+import { OfpactType, meterOf, type ConjunctionAct, type FinTimeoutAct, type OfpAction } from './ofp-actions.js';
+import type { ClsConjunction, ClsRule } from './classifier/classifier.js';
 import type { XlateRule } from './xlate-bridge.js';
 import type { RuleSnapshot } from './ofproto-events.js';
 
@@ -70,6 +72,8 @@ export class Rule implements XlateRule<OfpAction>, ClsRule<Rule> {
   readonly groupIds: readonly number[];
   readonly finIdleTimeout: number;
   readonly finHardTimeout: number;
+  /** The conjunction actions (a soft match in the classifier), or null for an ordinary rule. */
+  readonly conjunctions: readonly ClsConjunction[] | null;
 
   constructor(i: RuleInit) {
     this.data = this;
@@ -92,6 +96,7 @@ export class Rule implements XlateRule<OfpAction>, ClsRule<Rule> {
     for (const a of i.actions) if (a.type === OfpactType.FIN_TIMEOUT) fin = a;
     this.finIdleTimeout = fin ? fin.idleTimeout : 0;
     this.finHardTimeout = fin ? fin.hardTimeout : 0;
+    this.conjunctions = conjunctionsOf(i.actions);
   }
 
   get removed(): boolean {
@@ -142,6 +147,16 @@ export class Rule implements XlateRule<OfpAction>, ClsRule<Rule> {
       durationMs: Math.max(0, now - this.created),
     };
   }
+}
+
+/**
+ * The conjunction actions of a rule's action list, or null if it has none (OVS
+ * get_conjunctions: only top-level actions; the parsers allow note actions alone besides).
+ */
+export function conjunctionsOf(acts: readonly OfpAction[]): ConjunctionAct[] | null {
+  let out: ConjunctionAct[] | null = null;
+  for (const a of acts) if (a.type === OfpactType.CONJUNCTION) (out ??= []).push(a);
+  return out;
 }
 
 /** Groups the actions refer to (group actions, also inside clone / write_actions). */

@@ -6,14 +6,23 @@
  * the configured IP fields may rule it out, so a lookup un-wildcards only the bits that
  * decided its outcome: any flow agreeing with the looked-up one on those bits gets the same
  * rule (the megaflow correctness rule).
+ *
+ * Conjunctive matches (OVS): a rule inserted with conjunctions is a soft match, never a
+ * result by itself. When soft matches outrank the best ordinary (hard) match, the lookup
+ * checks, priority level by level, whether the soft matches of that level complete every
+ * clause of some conjunction id; if so it looks the flow up again with conj_id set to that
+ * id (soft matches ignored, conj_id restored afterwards) and returns what that finds. A
+ * classifier without soft rules takes the plain lookup path and pays nothing for this.
  */
-import { FLOW_WORDS, W_ETH_TYPE, W_IPV4_DST, W_IPV4_SRC, W_IPV6_DST, W_IPV6_SRC, W_TP } from '../../flow/layout.js';
+import { FLOW_WORDS, W_CONJ_ID, W_ETH_TYPE, W_IPV4_DST, W_IPV4_SRC, W_IPV6_DST, W_IPV6_SRC, W_TP } from '../../flow/layout.js';
 import { hashAdd, hashFinish, hashWords } from '../../flow/hash.js';
+import { ConjMatches, conjSetOf, type ClsConjunction } from './conjunction.js';
 import { PrefixTrie, topBits } from './prefix-trie.js';
 import { Subtable } from './subtable.js';
-import type { ClsRule } from './subtable.js';
+import type { ClsEntry, ClsRule } from './subtable.js';
 
 export type { ClsRule } from './subtable.js';
+export type { ClsConjunction } from './conjunction.js';
 
 export type PrefixField = 'ipv4_src' | 'ipv4_dst' | 'ipv6_src' | 'ipv6_dst';
 
@@ -79,6 +88,17 @@ export class Classifier<R> {
   private readonly portsValue = new Uint32Array(1);
   private readonly portsPlens = new Uint32Array(1);
 
+  /** Rules inserted with conjunctions (soft matches); 0 keeps lookups on the plain path. */
+  private nSoftRules = 0;
+  /** Result of scan(): best hard entry (its first rule) and the soft matches found. */
+  private scanHard: ClsEntry<R> | null = null;
+  private scanNSoft = 0;
+  private scanSoftMax = 0;
+  /** Soft matches of a lookup: entry and position of the soft rule in its list (null: gone). */
+  private readonly softEnt: (ClsEntry<R> | null)[] = [];
+  private readonly softPos: number[] = [];
+  private readonly conjMatches = new ConjMatches();
+
   constructor(opts?: ClassifierOptions) {
     this.prefixFields = [...new Set<PrefixField>(opts?.prefixFields ?? ['ipv4_dst', 'ipv4_src'])];
     const n = this.prefixFields.length;
@@ -96,13 +116,26 @@ export class Classifier<R> {
     return this.nRules;
   }
 
+  /** Number of rules inserted with conjunctions (soft matches). */
+  get nSoft(): number {
+    return this.nSoftRules;
+  }
+
   // --- lookup -------------------------------------------------------------------
 
   /**
    * Highest-priority rule matching `flow`, or null. ORs into `wc` every bit the lookup
-   * depended on (see the file comment).
+   * depended on (see the file comment). With soft rules present, `flow`'s conj_id word is
+   * changed during the lookup and restored before it returns; `conjFlows`, if given,
+   * receives the soft rules that made up the conjunctive match that decided the result.
    */
-  lookup(flow: Uint32Array, wc: Uint32Array | null): ClsRule<R> | null {
+  lookup(flow: Uint32Array, wc: Uint32Array | null, conjFlows?: ClsRule<R>[] | null): ClsRule<R> | null {
+    if (this.nSoftRules === 0) return this.lookupHard(flow, wc);
+    return this.lookupConj(flow, wc, conjFlows ?? null);
+  }
+
+  /** Lookup of a classifier without soft rules. */
+  private lookupHard(flow: Uint32Array, wc: Uint32Array | null): ClsRule<R> | null {
     const nt = this.trieDone.length;
     for (let t = 0; t < nt; t++) this.trieDone[t] = 0;
     const subs = this.sorted;
@@ -123,6 +156,132 @@ export class Classifier<R> {
       }
     }
     return bestSt === null ? null : bestSt.entryAt(bestIdx).rules[0]!;
+  }
+
+  /**
+   * The subtable walk with soft rules present (OVS classifier_lookup__'s main loop): the
+   * best hard entry into scanHard, and, if allowed, every subtable's best soft match that
+   * outranks it so far into softEnt/softPos. Soft matches do not end the walk.
+   */
+  private scan(flow: Uint32Array, wc: Uint32Array | null, allowConj: boolean): void {
+    const nt = this.trieDone.length;
+    for (let t = 0; t < nt; t++) this.trieDone[t] = 0;
+    const subs = this.sorted;
+    let hard: ClsEntry<R> | null = null;
+    let hardPri = 0;
+    let nSoft = 0;
+    let softMax = 0;
+    for (let i = 0; i < subs.length; i++) {
+      const st = subs[i]!;
+      if (hard !== null && st.maxPriority <= hardPri) break;
+      const ix = wc === null ? this.find(st, flow) : this.findWc(st, flow, wc);
+      if (ix < 0) continue;
+      const p = st.topPri[ix]!;
+      if (hard !== null && p <= hardPri) continue;
+      const e = st.entryAt(ix);
+      if (e.conjs[0] === null) {
+        hard = e;
+        hardPri = p;
+      } else if (allowConj) {
+        this.softEnt[nSoft] = e;
+        this.softPos[nSoft] = 0;
+        if (nSoft === 0 || p > softMax) softMax = p;
+        nSoft++;
+      }
+    }
+    this.scanHard = hard;
+    this.scanNSoft = nSoft;
+    this.scanSoftMax = softMax;
+  }
+
+  /**
+   * Lookup with soft rules present (OVS classifier_lookup__): soft matches that outrank
+   * the best hard match are resolved from the highest priority down; a level whose soft
+   * matches complete no conjunction (or whose conj_id lookup finds nothing) gives way to the
+   * next lower-priority rules with the same matches.
+   */
+  private lookupConj(flow: Uint32Array, wc: Uint32Array | null, conjFlows: ClsRule<R>[] | null): ClsRule<R> | null {
+    this.scan(flow, wc, true);
+    let hard = this.scanHard;
+    let hardPos = 0;
+    let hardPri = hard === null ? 0 : hard.rules[0]!.priority;
+    let nSoft = this.scanNSoft;
+    if (nSoft === 0 || (hard !== null && hardPri >= this.scanSoftMax)) return hard === null ? null : hard.rules[0]!;
+    const ents = this.softEnt;
+    const pos = this.softPos;
+    for (;;) {
+      // Forget soft matches that are gone or no longer outrank the hard match.
+      for (let i = 0; i < nSoft; ) {
+        const e = ents[i]!;
+        if (e === null || (hard !== null && e.rules[pos[i]!]!.priority <= hardPri)) {
+          nSoft--;
+          ents[i] = ents[nSoft]!;
+          pos[i] = pos[nSoft]!;
+        } else i++;
+      }
+      if (nSoft === 0) break;
+      let softPri = 0;
+      let nAtPri = 0;
+      for (let i = 0; i < nSoft; i++) {
+        const p = ents[i]!.rules[pos[i]!]!.priority;
+        if (nAtPri === 0 || p > softPri) {
+          softPri = p;
+          nAtPri = 1;
+        } else if (p === softPri) nAtPri++;
+      }
+      // Does this level complete a conjunction? Then the conj_id lookup decides.
+      const cm = this.conjMatches;
+      cm.clear();
+      for (let i = 0; i < nSoft; i++) {
+        const e = ents[i]!;
+        const k = pos[i]!;
+        if (e.rules[k]!.priority !== softPri || !cm.add(e.conjs[k]!, nAtPri)) continue;
+        const id = cm.matchedId;
+        const saved = flow[W_CONJ_ID]!;
+        flow[W_CONJ_ID] = id;
+        this.scan(flow, wc, false);
+        flow[W_CONJ_ID] = saved;
+        const found = this.scanHard;
+        if (found !== null) {
+          if (conjFlows !== null) this.collectConjFlows(conjFlows, id, softPri, nSoft);
+          return found.rules[0]!;
+        }
+      }
+      // No: fall back to the next lower-priority rule of each soft match's list.
+      for (let i = 0; i < nSoft; i++) {
+        const e = ents[i]!;
+        const k = pos[i]! + 1;
+        if (e.rules[k - 1]!.priority !== softPri) continue;
+        if (k >= e.rules.length) {
+          ents[i] = null;
+        } else if (e.conjs[k] === null) {
+          const p = e.rules[k]!.priority;
+          if (hard === null || p > hardPri) {
+            hard = e;
+            hardPos = k;
+            hardPri = p;
+          }
+          ents[i] = null;
+        } else pos[i] = k;
+      }
+    }
+    return hard === null ? null : hard.rules[hardPos]!;
+  }
+
+  /** The soft rules of priority `pri` among the first `n` soft matches that have conjunction `id`. */
+  private collectConjFlows(out: ClsRule<R>[], id: number, pri: number, n: number): void {
+    for (let i = 0; i < n; i++) {
+      const e = this.softEnt[i]!;
+      const k = this.softPos[i]!;
+      if (e.rules[k]!.priority !== pri) continue;
+      const set = e.conjs[k]!;
+      for (let j = 0; j < set.n; j++) {
+        if (set.ids[j] === id) {
+          out.push(e.rules[k]!);
+          break;
+        }
+      }
+    }
   }
 
   /** Plain lookup in one subtable: index of the matching entry or -1. */
@@ -230,8 +389,13 @@ export class Classifier<R> {
 
   // --- changes --------------------------------------------------------------------
 
-  /** Add a rule; replaces and returns an existing rule with identical match and priority. */
-  insert(rule: ClsRule<R>): ClsRule<R> | null {
+  /**
+   * Add a rule; replaces and returns an existing rule with identical match and priority.
+   * A rule given conjunctions (a non-empty list) is a soft match (see the file comment).
+   */
+  insert(rule: ClsRule<R>, conjunctions?: readonly ClsConjunction[] | null): ClsRule<R> | null {
+    const conj = conjSetOf(conjunctions);
+    if (conj !== null) this.nSoftRules++;
     let st = this.findSubtable(rule.mask);
     if (st === null) st = this.createSubtable(rule.mask);
     const k = st.compact(rule.key);
@@ -243,13 +407,16 @@ export class Classifier<R> {
       while (i < rules.length && rules[i]!.priority > rule.priority) i++;
       if (i < rules.length && rules[i]!.priority === rule.priority) {
         const old = rules[i]!;
+        if (e.conjs[i] !== null) this.nSoftRules--;
         rules[i] = rule;
+        e.conjs[i] = conj;
         return old;
       }
       rules.splice(i, 0, rule);
+      e.conjs.splice(i, 0, conj);
       st.updateTop(e);
     } else {
-      st.addEntry(k, hash, rule);
+      st.addEntry(k, hash, rule, conj);
       this.trieUpdate(st, rule, true);
     }
     this.nRules++;
@@ -271,7 +438,9 @@ export class Classifier<R> {
     if (e === null) return false;
     const i = e.rules.indexOf(rule);
     if (i < 0) return false;
+    if (e.conjs[i] !== null) this.nSoftRules--;
     e.rules.splice(i, 1);
+    e.conjs.splice(i, 1);
     if (e.rules.length === 0) {
       st.removeEntry(e);
       this.trieUpdate(st, rule, false);

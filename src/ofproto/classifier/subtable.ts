@@ -9,6 +9,7 @@
  */
 import { FLOW_WORDS, W_TP } from '../../flow/layout.js';
 import { hashAdd, hashFinish } from '../../flow/hash.js';
+import type { ConjSet } from './conjunction.js';
 import { HashCount } from './hash-count.js';
 import { PrefixTrie } from './prefix-trie.js';
 import { N_STAGES, STAGE_L3, STAGE_L4, STAGE_OF_WORD } from './stages.js';
@@ -32,6 +33,8 @@ export class ClsEntry<R> {
     /** Position of the entry (and of its compact key) in the subtable's dense arrays. */
     public idx: number,
     readonly rules: ClsRule<R>[],
+    /** Per rule (same order): its conjunctions if it is a soft match, else null. */
+    readonly conjs: (ConjSet | null)[],
   ) {}
 }
 
@@ -191,7 +194,7 @@ export class Subtable<R> {
   }
 
   /** Add a new entry for compact key `k` (not present yet) with its first rule. */
-  addEntry(k: Int32Array, hash: number, rule: ClsRule<R>): ClsEntry<R> {
+  addEntry(k: Int32Array, hash: number, rule: ClsRule<R>, conj: ConjSet | null): ClsEntry<R> {
     const n = this.nWords;
     const idx = this.ents.length;
     if ((idx + 1) * n > this.keys.length) {
@@ -206,7 +209,7 @@ export class Subtable<R> {
     }
     this.keys.set(k, idx * n);
     this.topPri[idx] = rule.priority;
-    const e = new ClsEntry<R>(hash, idx, [rule]);
+    const e = new ClsEntry<R>(hash, idx, [rule], [conj]);
     this.ents.push(e);
     if (this.ents.length * 2 > this.tmask + 1) this.rehash(this.tab.length);
     else this.place(hash, idx + 1);
