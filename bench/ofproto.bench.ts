@@ -61,10 +61,13 @@ function setups(r: Rig, frames: Uint8Array[]): number {
   return frames.length / (ms / 1000);
 }
 
-/** Best of `rounds` runs of `n` fresh setups each (flows purged in between): robust to a busy machine. */
-function bestSetups(r: Rig, make: (base: number, n: number) => Uint8Array[], n: number, rounds = 3): number {
+/**
+ * Best of `rounds` runs of `n` fresh setups each (flows purged in between), after a warm-up
+ * round of the same size (the JIT settles): robust to a busy machine.
+ */
+function bestSetups(r: Rig, make: (base: number, n: number) => Uint8Array[], n: number, rounds = 5): number {
   const b = r.sw.backers()[0]!;
-  setups(r, make(1_000_000, 2000)); // warm-up
+  setups(r, make(1_000_000, n)); // warm-up
   b.revalidator.purge();
   let best = 0;
   for (let k = 0; k < rounds; k++) {

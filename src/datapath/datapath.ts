@@ -277,7 +277,8 @@ export class Datapath implements Dpif {
     const modify = (req.flags & FlowPutFlags.MODIFY) !== 0;
     if (!create && !modify) throw new DpifError('EINVAL', 'flow put: neither create nor modify requested');
     const t = this.table;
-    const id = t.find(key, mask);
+    const sub = t.subtableFor(mask);
+    const id = sub === null ? -1 : sub.lookup(key);
     if (id >= 0) {
       if (!modify) throw new DpifError('EEXIST', 'flow put: a flow with this key and mask already exists');
       t.setActions(id, req.actions);
@@ -290,7 +291,7 @@ export class Datapath implements Dpif {
     }
     const ufid = req.ufid ?? ufidFor(key, mask);
     if (this.ufids.has(ufid)) throw new DpifError('EEXIST', `flow put: ufid ${ufid} is in use`);
-    const nid = t.insert(key, mask, req.actions);
+    const nid = t.insert(key, mask, req.actions, sub);
     this.zeroStats(nid);
     this.ufids.set(ufid, nid);
     this.ufidOf[nid] = ufid;

@@ -147,9 +147,11 @@ export class MegaflowTable<A> {
     return sub === null ? -1 : sub.lookup(key);
   }
 
-  /** Insert a new flow (key is masked here); the caller has checked find() === -1. Returns its id. */
-  insert(key: Uint32Array, mask: Uint32Array, actions: A): number {
-    let sub = this.subtableFor(mask);
+  /**
+   * Insert a new flow (key is masked here); the caller has checked find() === -1. Returns its
+   * id. `sub` is subtableFor(mask) when the caller has it already (flow put looks it up once).
+   */
+  insert(key: Uint32Array, mask: Uint32Array, actions: A, sub: MegaflowSubtable | null = this.subtableFor(mask)): number {
     if (sub === null) sub = this.addSubtable(mask);
     const id = this.allocId();
     this.flowHash[id] = sub.insert(key, id);
@@ -287,7 +289,8 @@ export class MegaflowTable<A> {
     return hashWords(mask, 0, DP_KEY_WORDS, MASK_BASIS) | 0;
   }
 
-  private subtableFor(mask: Uint32Array): MegaflowSubtable | null {
+  /** The subtable holding flows with exactly this mask, or null. */
+  subtableFor(mask: Uint32Array): MegaflowSubtable | null {
     const list = this.byMaskHash.get(MegaflowTable.maskHash(mask));
     if (list !== undefined) for (const sub of list) if (sub.sameMask(mask)) return sub;
     return null;

@@ -18,6 +18,7 @@ import { openNetdev, type Netdev } from '../netdev/netdev.js';
 import type { DpPortStats } from '../datapath/dpif.js';
 import type { Clock } from '../util/clock.js';
 import type { Backer } from './backer.js';
+import type { TableLookup } from './ukey.js';
 import { BridgePort, OFPPC_MODIFIABLE } from './bridge-port.js';
 import type { ClassifierOptions } from './classifier/classifier.js';
 import { applyFlowMod, checkActions, deleteRules, makeFlowMod, type FlowMod, type FlowModHost, type FlowModOutcome } from './flow-mod.js';
@@ -125,6 +126,7 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   /** While a batch runs: its undo log and the events it will emit if it succeeds. */
   private batch: { undo: Array<() => void>; events: Array<() => void> } | null = null;
   private readonly learnedCookieCounts = new Map<string, number>();
+  private readonly lookupRecs: (TableLookup | undefined)[] = [];
 
   constructor(
     readonly name: string,
@@ -168,8 +170,19 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     if (t === undefined) return null;
     const r = t.cls.lookup(flow, wc);
     const log = this.backer.lookupLog;
-    if (log !== null) log.push({ bridge: this, tableId, matched: r !== null });
+    if (log !== null) log.push(this.lookupRecord(tableId, r !== null));
     return r === null ? null : r.data;
+  }
+
+  /** The (immutable, shared) record of a lookup in `tableId`: one per table and outcome. */
+  private lookupRecord(tableId: number, matched: boolean): TableLookup {
+    const i = tableId * 2 + (matched ? 1 : 0);
+    let rec = this.lookupRecs[i];
+    if (rec === undefined) {
+      rec = { bridge: this, tableId, matched };
+      this.lookupRecs[i] = rec;
+    }
+    return rec;
   }
 
   port(ofPort: number): OfPort | undefined {
