@@ -21,6 +21,7 @@ import {
   UpcallType,
   type Dpif,
   type DpFlow,
+  type DpFlowTerse,
   type DpFlowStats,
   type DpPortInfo,
   type DpStats,
@@ -323,6 +324,16 @@ export class Datapath implements Dpif {
 
   flowDump(): DpFlow[] {
     return this.table.ids().map((id) => this.flowAt(id));
+  }
+
+  flowDumpTerse(): DpFlowTerse[] {
+    const t = this.table;
+    const out: DpFlowTerse[] = [];
+    for (const id of t.ids()) {
+      const ufid = this.ufidOf[id] ?? ufidFor(t.keyOf(id), t.maskOf(id));
+      out.push({ ufid, packets: t.packets[id]!, bytes: t.bytes[id]!, used: t.used[id]!, tcpFlags: t.tcpFlags[id]! });
+    }
+    return out;
   }
 
   flowClearStats(ufid: string): DpFlowStats {

@@ -11,7 +11,7 @@
  * Ukeys whose flows vanished from the datapath are dropped. While over the flow limit the
  * least recently used flows are deleted until it is met.
  */
-import { DpifError, FlowPutFlags, type DpFlow, type DpFlowStats } from '../datapath/dpif.js';
+import { DpifError, FlowPutFlags, type DpFlow, type DpFlowStats, type DpFlowTerse } from '../datapath/dpif.js';
 import { DP_KEY_WORDS, W_IN_PORT } from '../flow/layout.js';
 import type { Backer } from './backer.js';
 import { slowPathAction } from './handler.js';
@@ -51,7 +51,8 @@ export class Revalidator {
     for (const b of backer.bridges) b.checkMacVersion();
     const seq = backer.revalSeq;
     const dumpSeq = ++this.dumpSeq;
-    const flows = backer.dpif.flowDump();
+    // A terse dump (ufid + stats): the ukeys hold keys, masks and actions (OVS dumps terse too).
+    const flows = backer.dpif.flowDumpTerse();
     const limit = backer.flowLimit;
     const nFlows = flows.length;
     const killAll = nFlows > 2 * limit;
@@ -70,7 +71,7 @@ export class Revalidator {
         }
       }
       ukey.dumpSeq = dumpSeq;
-      const used = f.stats.used || ukey.used || ukey.created;
+      const used = f.used || ukey.used || ukey.created;
       if (killAll || used < now - maxIdle) {
         this.deleteFlow(f.ufid, ukey);
         res.deletedIdle++;
@@ -99,7 +100,7 @@ export class Revalidator {
       } else {
         res.kept++;
       }
-      this.push(ukey, f.stats, now);
+      this.push(ukey, f, now);
       live.push(ukey);
     }
     // Ukeys whose datapath flow is gone (deleted behind our back, e.g. dpctl/del-flows).
@@ -118,16 +119,16 @@ export class Revalidator {
 
   /** Credits every flow's new stats now without revalidating (before dump-flows). */
   pushStatsNow(now: number = this.backer.clock.now()): void {
-    for (const f of this.backer.dpif.flowDump()) {
+    for (const f of this.backer.dpif.flowDumpTerse()) {
       const u = this.backer.ukeys.get(f.ufid);
-      if (u !== undefined) this.push(u, f.stats, now);
+      if (u !== undefined) this.push(u, f, now);
     }
   }
 
   /** revalidator/purge: deletes every datapath flow, crediting final stats. */
   purge(): number {
     let n = 0;
-    for (const f of this.backer.dpif.flowDump()) {
+    for (const f of this.backer.dpif.flowDumpTerse()) {
       this.deleteFlow(f.ufid, this.backer.ukeys.get(f.ufid) ?? null);
       n++;
     }
@@ -135,8 +136,13 @@ export class Revalidator {
     return n;
   }
 
-  /** A ukey for a flow someone else installed (OVS ukey_create_from_dpif_flow): revalidated at once. */
-  private adopt(f: DpFlow, now: number): Ukey | undefined {
+  /**
+   * A ukey for a flow someone else installed (OVS ukey_create_from_dpif_flow, which also
+   * fetches the whole flow after a terse dump): revalidated at once.
+   */
+  private adopt(t: DpFlowTerse, now: number): Ukey | undefined {
+    const f: DpFlow | undefined = this.backer.dpif.flowGetByUfid(t.ufid);
+    if (f === undefined) return undefined;
     const owner = this.backer.ownerOf(f.key[W_IN_PORT]!);
     if (owner === undefined) return undefined;
     const u = new Ukey(f.ufid, f.key, f.mask, f.actions, owner.bridge, [], [], [], [], -1, now);
@@ -161,6 +167,7 @@ export class Revalidator {
     for (let i = 0; i < DP_KEY_WORDS; i++) if ((res.mask[i]! & ~m[i]!) !== 0) return Verdict.DELETE;
     const actions = res.slowPath ? [slowPathAction(res.slow)] : res.actions;
     ukey.rules = res.rules;
+    ukey.groups = res.groups;
     ukey.normals = res.normals;
     ukey.lookups = lookups;
     ukey.revalSeq = seq;
@@ -173,7 +180,7 @@ export class Revalidator {
     const dp = s.packets - u.packets;
     const db = s.bytes - u.bytes;
     if (dp > 0) {
-      pushStats(u.rules, u.lookups, u.normals, dp, db, s.used, s.tcpFlags, this.backer.bridgeByName, now, u.learns);
+      pushStats(u.rules, u.groups, u.lookups, u.normals, dp, db, s.used, s.tcpFlags, this.backer.bridgeByName, now, u.learns);
       u.used = s.used;
     }
     u.packets = s.packets;

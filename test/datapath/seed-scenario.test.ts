@@ -105,6 +105,8 @@ test('first packet misses and is upcalled, the flow is put, the next packet hits
   assert.equal(flow.stats.packets, 2);
   assert.equal(flow.stats.bytes, frame.length + udp('10.0.0.2', 99, 40).length);
   assert.equal(flow.stats.used, 5250);
+  // The terse dump (what the revalidator reads) carries the same ufid and stats.
+  assert.deepEqual(dp.flowDumpTerse(), [{ ufid: flow.ufid, ...flow.stats }]);
   const sent = p2.takeSent();
   assert.equal(sent.length, 2);
   assert.deepEqual(sent[0], frame);
