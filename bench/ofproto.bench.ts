@@ -106,14 +106,14 @@ function pipelineFrames(base: number, n: number): Uint8Array[] {
   return Array.from({ length: n }, (_, i) => udp(base + i, { dstIp: pipelineDst(i) }));
 }
 
-function pipeline(n: number): number {
+export function pipeline(n: number): number {
   // 990 routes give at most 990 megaflows; exact-match flows make every frame a setup.
   const r = pipelineRig();
   r.sw.backers()[0]!.megaflows = false;
   return bestSetups(r, pipelineFrames, n);
 }
 
-function normal(n: number): number {
+export function normal(n: number): number {
   // Destinations never learned: every packet floods; each (src, dst) MAC pair is a megaflow.
   const r = rig('standalone');
   const make = (base: number, m: number): Uint8Array[] =>

@@ -291,10 +291,16 @@ export class Datapath implements Dpif {
       throw new DpifError('E2BIG', `flow put: flow limit ${this.flowLimit} reached`);
     }
     const ufid = req.ufid ?? ufidFor(key, mask);
-    if (this.ufids.has(ufid)) throw new DpifError('EEXIST', `flow put: ufid ${ufid} is in use`);
     const nid = t.insert(key, mask, req.actions, sub);
-    this.zeroStats(nid);
+    // One map operation: a set that does not grow the map found the ufid in use (rare: undo).
+    const n0 = this.ufids.size;
     this.ufids.set(ufid, nid);
+    if (this.ufids.size === n0) {
+      this.ufids.set(ufid, this.ufidOf.indexOf(ufid));
+      t.remove(nid);
+      throw new DpifError('EEXIST', `flow put: ufid ${ufid} is in use`);
+    }
+    this.zeroStats(nid);
     this.ufidOf[nid] = ufid;
   }
 
