@@ -188,7 +188,15 @@ test('flow put: create, modify, duplicate, missing, flow limit, delete, clear st
   assert.throws(() => dp.flowDel(key, mask), (e: unknown) => e instanceof DpifError && e.code === 'ENOENT');
   dp.flowDelByUfid(f.ufid);
   assert.equal(dp.getStats().nFlows, 0);
-  dp.flowPut({ key, mask, actions: out2, flags: FlowPutFlags.CREATE });
+  // A ufid already in use refuses the put and leaves the owner of the ufid alone.
+  dp.flowPut({ key, mask, actions: out2, flags: FlowPutFlags.CREATE, ufid: 'ab'.repeat(16) });
+  assert.throws(
+    () => dp.flowPut({ key: other, mask, actions: [], flags: FlowPutFlags.CREATE, ufid: 'ab'.repeat(16) }),
+    (e: unknown) => e instanceof DpifError && e.code === 'EEXIST',
+  );
+  assert.equal(dp.getStats().nFlows, 1);
+  assert.equal(dp.flowGet(other, mask), undefined);
+  assert.deepEqual(dp.flowGetByUfid('ab'.repeat(16))!.actions, out2);
   dp.flowFlush();
   assert.equal(dp.flowDump().length, 0);
   assert.equal(dp.getStats().nMasks, 0);
