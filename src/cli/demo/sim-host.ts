@@ -1,8 +1,8 @@
 /*
- * A simulated host for the demo: one MAC and IPv4 address behind a dummy port. It answers
- * ARP requests and pings for its address, resolves next hops with ARP before sending, and
- * counts what it receives. Frames it sends are queued (never injected from inside the
- * switch's own send path) and the demo's loop delivers them.
+ * A simulated host for the demo (and tests): one MAC and IPv4 address behind a dummy port.
+ * It answers ARP requests and pings for its address, resolves next hops with ARP before
+ * sending, and counts what it receives. Frames it sends go to an outbox (never injected from
+ * inside the switch's own send path): the demo's loop or a test delivers them.
  */
 import { buildFrame } from '../../packet/build.js';
 import { parseFrame } from '../../packet/parse.js';
@@ -16,9 +16,12 @@ export interface Outbox {
 export class SimHost {
   readonly arp = new Map<string, string>();
   pingsAnswered = 0;
-  echoRepliesReceived = 0;
+  /** Sequence numbers of the echo replies received, in arrival order. */
+  readonly echoReplySeqs: number[] = [];
   udpReceived = 0;
   framesReceived = 0;
+  /** Unicast frames addressed to another host (a switch that floods what it should not). */
+  framesForOthers = 0;
   private readonly pending = new Map<string, Array<() => Uint8Array>>();
 
   constructor(
@@ -30,6 +33,10 @@ export class SimHost {
     private readonly log: (line: string) => void,
   ) {
     port.onSend = (frame) => this.receive(frame);
+  }
+
+  get echoRepliesReceived(): number {
+    return this.echoReplySeqs.length;
   }
 
   /** Send an ICMP echo request (after ARP if the address is not yet known). */
@@ -73,7 +80,10 @@ export class SimHost {
     this.framesReceived++;
     const f = parseFrame(frame);
     const dst = f.eth?.dst;
-    if (dst !== this.mac && dst !== 'ff:ff:ff:ff:ff:ff') return; // flooded frame for someone else
+    if (dst !== this.mac && dst !== 'ff:ff:ff:ff:ff:ff') {
+      this.framesForOthers++; // flooded frame for someone else
+      return;
+    }
     if (f.arp !== undefined) {
       const a = f.arp;
       if (a.op === 1 && a.tpa === this.ip) {
@@ -109,7 +119,7 @@ export class SimHost {
         }),
       );
     } else if (f.icmp !== undefined && f.icmp.type === 0) {
-      this.echoRepliesReceived++;
+      this.echoReplySeqs.push(f.icmp.seq ?? 0);
       this.log(`${this.name}: 64 bytes from ${ip.src}: icmp_seq=${f.icmp.seq ?? 0}`);
     } else if (f.udp !== undefined) {
       this.udpReceived++;
