@@ -1,7 +1,7 @@
 /*
  * The bridge layer's appctl commands, in OVS's shapes: fdb/show, fdb/flush, dpif/show,
- * dpif/dump-flows, ofproto/trace, upcall/show, coverage/show, revalidator/purge. The dpctl/*
- * commands are in dpctl-commands.ts.
+ * dpif/dump-flows, ofproto/trace, upcall/show, revalidator/purge. The dpctl/* commands are
+ * in dpctl-commands.ts, coverage/* in coverage.ts.
  */
 import type { Ofproto } from '../ofproto/ofproto.js';
 import { formatDpifShow } from '../ofproto/dpif-show.js';
@@ -72,29 +72,6 @@ export function registerOfprotoCommands(sw: Ofproto, commands: CommandRegistry):
       s += `  max idle      : ${b.maxIdle}ms\n`;
       s += `  ufid enabled  : true\n`;
       s += `  upcalls       : miss ${h.misses}, action ${h.actions}, installed ${h.installed}, duplicate ${h.duplicates}, over limit ${h.limited}, failed ${h.failed}, packet-ins ${h.packetIns}\n`;
-    }
-    return s;
-  });
-  commands.register('coverage/show', '', 0, 0, () => {
-    // OVS keeps rates per interval; tsovs keeps totals of the same events.
-    let s = 'Event coverage (totals since start):\n';
-    for (const b of sw.backers()) {
-      const st = b.dpif.getStats();
-      const h = b.handler.stats;
-      const rows: Array<[string, number]> = [
-        ['dpif_hit', st.nHit],
-        ['dpif_miss', st.nMissed],
-        ['dpif_lost', st.nLost],
-        ['dpif_mask_hit', st.nMaskHit],
-        ['dpif_cache_hit', st.nCacheHit],
-        ['upcall_miss', h.misses],
-        ['upcall_action', h.actions],
-        ['upcall_flow_install', h.installed],
-        ['upcall_flow_limit_hit', h.limited],
-        ['packet_in', h.packetIns],
-      ];
-      s += `${b.dpif.type}@${b.dpif.name}:\n`;
-      for (const [k, v] of rows) s += `${k.padEnd(24)} total: ${v}\n`;
     }
     return s;
   });

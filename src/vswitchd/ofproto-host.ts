@@ -10,7 +10,7 @@
 import { Ofproto } from '../ofproto/ofproto.js';
 import type { Bridge } from '../ofproto/bridge.js';
 import { OFPP_LOCAL, type VlanMode } from '../ofproto/ofp-port.js';
-import { OFPPR_MODIFY } from '../ofproto/ofproto-events.js';
+import { OFPPR_ADD, OFPPR_MODIFY } from '../ofproto/ofproto-events.js';
 import type { BridgePort } from '../ofproto/bridge-port.js';
 import { formatMac, parseMac } from '../packet/addr.js';
 import '../netdev/providers.js';
@@ -26,6 +26,12 @@ import { BridgeSwitch } from '../openflow/bridge-switch.js';
 import { TSOVS_VERSION } from './version.js';
 import { setVlanLimit } from '../flow/extract.js';
 import type { ControllerStatus } from './bridge-host.js';
+import type { Clock } from '../util/clock.js';
+import { coverageCounter } from '../util/coverage.js';
+import { COVERAGE_RUN_INTERVAL, CoverageRates, registerCoverageCommands } from './coverage.js';
+
+const COV_BRIDGE_RECONFIGURE = coverageCounter('bridge_reconfigure');
+const COV_UPDATE_PORT = coverageCounter('ofproto_update_port');
 
 /**
  * OVS --enable-dummy: `system` makes system devices dummies, `override` makes every type
@@ -35,6 +41,8 @@ export type DummyMode = 'system' | 'override' | null;
 
 export interface OfprotoHostOptions {
   dummy?: DummyMode;
+  /** Time for aging, timeouts and coverage rates (default: the system clock). */
+  clock?: Clock;
 }
 
 function datapathType(type: string): string {
@@ -60,7 +68,9 @@ function portStatus(port: BridgePort): InterfaceStatus {
 }
 
 export class OfprotoHost implements BridgeHost {
-  readonly ofproto = new Ofproto();
+  readonly ofproto: Ofproto;
+  /** coverage/show's rates, rolled every COVERAGE_RUN_INTERVAL. */
+  readonly coverage: CoverageRates;
   private readonly keys = new Map<string, string>();
   private readonly log: VlogModule;
   private readonly dummy: DummyMode;
@@ -72,6 +82,7 @@ export class OfprotoHost implements BridgeHost {
   private controllerRows = new Map<string, BridgeConfig['controllers']>();
   private lastControllerReport = '';
   private readonly controllerTimer: NodeJS.Timeout;
+  private readonly coverageTimer: NodeJS.Timeout;
 
   constructor(
     readonly services: DaemonServices,
@@ -79,9 +90,14 @@ export class OfprotoHost implements BridgeHost {
   ) {
     this.dummy = opts.dummy ?? null;
     this.log = services.vlog.module('bridge');
+    this.ofproto = new Ofproto(opts.clock ? { clock: opts.clock } : {});
     this.ofproto.start();
     registerOfprotoCommands(this.ofproto, services.commands);
     registerDpctlCommands(this.ofproto, services.commands);
+    this.coverage = new CoverageRates(this.ofproto.clock);
+    registerCoverageCommands(services.commands, this.coverage);
+    this.coverageTimer = setInterval(() => this.coverage.run(), COVERAGE_RUN_INTERVAL);
+    this.coverageTimer.unref();
     // Controller connections come and go on their own: report is_connected/role as they change.
     this.controllerTimer = setInterval(() => {
       const controllers = this.controllerStatus();
@@ -94,6 +110,7 @@ export class OfprotoHost implements BridgeHost {
   }
 
   async applyConfig(config: VswitchConfig): Promise<StatusReport> {
+    COV_BRIDGE_RECONFIGURE.count++;
     this.applyVlanLimit(config.otherConfig['vlan-limit']);
     const report = this.applyBridges(config);
     for (const b of config.bridges) {
@@ -234,6 +251,7 @@ export class OfprotoHost implements BridgeHost {
   /** Reports link and admin state changes (port-status MODIFY) as they happen, batched. */
   private watch(br: Bridge): void {
     br.events.on('port-status', (ev) => {
+      if (ev.reason === OFPPR_ADD || ev.reason === OFPPR_MODIFY) COV_UPDATE_PORT.count++;
       if (ev.reason !== OFPPR_MODIFY) return;
       this.changedPorts.add(ev.name);
       if (this.reportScheduled) return;
@@ -318,6 +336,7 @@ export class OfprotoHost implements BridgeHost {
 
   async close(): Promise<void> {
     clearInterval(this.controllerTimer);
+    clearInterval(this.coverageTimer);
     await Promise.all([...this.mgrs.values()].map((m) => m.close()));
     this.mgrs.clear();
     this.ofproto.stop();

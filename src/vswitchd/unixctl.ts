@@ -9,6 +9,10 @@ import * as net from 'node:net';
 import { promises as fsp } from 'node:fs';
 import { JsonSplitter } from './json-stream.js';
 import type { VlogModule } from './vlog.js';
+import { coverageCounter } from '../util/coverage.js';
+
+const COV_RECEIVED = coverageCounter('unixctl_received');
+const COV_REPLIED = coverageCounter('unixctl_replied');
 
 /** Thrown by a handler to send an error reply with this text. */
 export class UnixctlError extends Error {}
@@ -119,6 +123,7 @@ export class UnixctlServer {
       // A reply or a notification without a method: OVS ignores what it does not expect.
       return;
     }
+    COV_RECEIVED.count++;
     if (req.method === 'echo') {
       this.send(sock, { id: req.id, result: req.params ?? [], error: null });
       return;
@@ -149,6 +154,7 @@ export class UnixctlServer {
   }
 
   private send(sock: net.Socket, msg: object): void {
+    COV_REPLIED.count++;
     if (!sock.destroyed) sock.write(JSON.stringify(msg));
   }
 
