@@ -11,32 +11,39 @@ import { unixctlTransact, UnixctlClientError } from '../../vswitchd/unixctl.js';
 import { errnoText } from '../../vswitchd/rundir.js';
 import { programVersion } from '../../vswitchd/version.js';
 import { CliError, parseSeconds, processOutput, runTool, targetSocket, type Output } from '../cli-util.js';
+import { addHelpOption, addOptionListOption, ovsCommand, parseCommandLine } from '../ovs-command.js';
 
 const PROG = 'tsovs-dpctl';
 
-interface Command {
+interface Verb {
   name: string;
+  usage: string;
   min: number;
   max: number;
+  /** Changes the datapath: refused with --read-only. */
   rw: boolean;
 }
 
-const COMMANDS: readonly Command[] = [
-  { name: 'add-dp', min: 1, max: Number.MAX_SAFE_INTEGER, rw: true },
-  { name: 'del-dp', min: 1, max: 1, rw: true },
-  { name: 'add-if', min: 2, max: Number.MAX_SAFE_INTEGER, rw: true },
-  { name: 'del-if', min: 2, max: Number.MAX_SAFE_INTEGER, rw: true },
-  { name: 'set-if', min: 2, max: Number.MAX_SAFE_INTEGER, rw: true },
-  { name: 'dump-dps', min: 0, max: 0, rw: false },
-  { name: 'show', min: 0, max: Number.MAX_SAFE_INTEGER, rw: false },
-  { name: 'dump-flows', min: 0, max: 6, rw: false },
-  { name: 'add-flow', min: 2, max: 3, rw: true },
-  { name: 'mod-flow', min: 2, max: 3, rw: true },
-  { name: 'get-flow', min: 1, max: 2, rw: false },
-  { name: 'del-flow', min: 1, max: 2, rw: true },
-  { name: 'add-flows', min: 1, max: 2, rw: true },
-  { name: 'mod-flows', min: 1, max: 2, rw: true },
-  { name: 'del-flows', min: 0, max: 2, rw: true },
+const MAX = Number.MAX_SAFE_INTEGER;
+
+const VERBS: readonly Verb[] = [
+  { name: 'add-dp', usage: 'dp [iface...]', min: 1, max: MAX, rw: true },
+  { name: 'del-dp', usage: 'dp', min: 1, max: 1, rw: true },
+  { name: 'add-if', usage: 'dp iface...', min: 2, max: MAX, rw: true },
+  { name: 'del-if', usage: 'dp iface...', min: 2, max: MAX, rw: true },
+  { name: 'set-if', usage: 'dp iface...', min: 2, max: MAX, rw: true },
+  { name: 'dump-dps', usage: '', min: 0, max: 0, rw: false },
+  { name: 'show', usage: '[-s] [dp...]', min: 0, max: MAX, rw: false },
+  { name: 'dump-flows', usage: '[-m] [--names] [dp] [filter=..] [type=..] [pmd=..]', min: 0, max: 6, rw: false },
+  { name: 'add-flow', usage: '[dp] flow actions', min: 2, max: 3, rw: true },
+  { name: 'mod-flow', usage: '[dp] flow actions', min: 2, max: 3, rw: true },
+  { name: 'get-flow', usage: '[dp] ufid', min: 1, max: 2, rw: false },
+  { name: 'del-flow', usage: '[dp] flow', min: 1, max: 2, rw: true },
+  { name: 'add-flows', usage: '[dp] file', min: 1, max: 2, rw: true },
+  { name: 'mod-flows', usage: '[dp] file', min: 1, max: 2, rw: true },
+  { name: 'del-flows', usage: '[dp] [file]', min: 0, max: 2, rw: true },
+  { name: 'help', usage: '', min: 0, max: MAX, rw: false },
+  { name: 'list-commands', usage: '', min: 0, max: MAX, rw: false },
 ];
 
 /** Commands of ovs-dpctl that manage datapaths and ports directly: tsovs-vswitchd owns those. */
@@ -86,63 +93,50 @@ interface Options {
   rundir?: string;
 }
 
-function parseArgs(argv: string[], io: Output): { o: Options; args: string[] } | number {
-  const o: Options = { statistics: false, clear: false, mayCreate: false, readOnly: false, verbosity: 0, names: null, timeout: 0 };
-  const args: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      args.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      const value = eq >= 0 ? a.slice(eq + 1) : null;
-      const need = (): string => {
-        if (value !== null) return value;
-        if (i + 1 >= argv.length) throw new CliError(`option '--${name}' requires an argument`);
-        return argv[++i]!;
-      };
-      switch (name) {
-        case 'statistics': o.statistics = true; break;
-        case 'clear': o.clear = true; break;
-        case 'may-create': o.mayCreate = true; break;
-        case 'read-only': o.readOnly = true; break;
-        case 'more': o.verbosity++; break;
-        case 'names': o.names = true; break;
-        case 'no-names': o.names = false; break;
-        case 'timeout': o.timeout = parseSeconds('-t or --timeout', need()); break;
-        case 'rundir': o.rundir = need(); break;
-        case 'help': io.out(USAGE); return 0;
-        case 'version': io.out(`${programVersion(PROG)}\n`); return 0;
-        default: throw new CliError(`unrecognized option '${a}'`);
-      }
-      continue;
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      for (let j = 1; j < a.length; j++) {
-        const c = a[j]!;
-        if (c === 's') o.statistics = true;
-        else if (c === 'm') o.verbosity++;
-        else if (c === 'h') {
-          io.out(USAGE);
-          return 0;
-        } else if (c === 'V') {
-          io.out(`${programVersion(PROG)}\n`);
-          return 0;
-        } else if (c === 't') {
-          const v = a.slice(j + 1) || argv[++i];
-          o.timeout = parseSeconds('-t or --timeout', v);
-          break;
-        } else {
-          throw new CliError(`invalid option -- '${c}'`);
-        }
-      }
-      continue;
-    }
-    args.push(a);
+/**
+ * The options of ovs-dpctl 3.1, in its order (what --option lists), and --rundir. The
+ * logging options are accepted and ignored. Null when only help, the version or the option
+ * list was asked for.
+ */
+function parseArgs(argv: string[], io: Output): { o: Options; args: string[] } | null {
+  const cmd = ovsCommand(PROG, io)
+    .option('-s, --statistics', 'print statistics for port or flow')
+    .option('--clear', 'reset existing stats to zero')
+    .option('--may-create', "create flow if it doesn't exist")
+    .option('--read-only', 'do not run read/write commands')
+    .option('-m, --more', 'increase verbosity of output', (_v: string, n: number) => n + 1, 0)
+    .option('--names', 'use port names in output')
+    .option('--no-names', 'use port numbers in output')
+    .option('-t, --timeout <secs>', 'give up after SECS seconds', (v) => parseSeconds('-t or --timeout', v), 0);
+  addHelpOption(cmd, io, () => USAGE);
+  addOptionListOption(cmd, io);
+  cmd.version(programVersion(PROG), '-V, --version', 'display version information');
+  for (const f of ['-v, --verbose [spec]', '--log-file [file]', '--syslog-method <method>', '--syslog-target <target>']) {
+    cmd.option(f, 'logging option, ignored');
   }
+  cmd.option('--rundir <dir>', 'run directory');
+  const args = parseCommandLine(cmd, argv);
+  if (args === null) return null;
+  const p = cmd.opts<{
+    statistics?: boolean;
+    clear?: boolean;
+    mayCreate?: boolean;
+    readOnly?: boolean;
+    more: number;
+    names?: boolean;
+    timeout: number;
+    rundir?: string;
+  }>();
+  const o: Options = {
+    statistics: p.statistics === true,
+    clear: p.clear === true,
+    mayCreate: p.mayCreate === true,
+    readOnly: p.readOnly === true,
+    verbosity: p.more,
+    names: p.names ?? null,
+    timeout: p.timeout,
+    ...(p.rundir !== undefined ? { rundir: p.rundir } : {}),
+  };
   return { o, args };
 }
 
@@ -246,15 +240,23 @@ export async function dpctlMain(argv: string[], io: Output = processOutput, run:
     PROG,
     async () => {
       const parsed = parseArgs(argv, io);
-      if (typeof parsed === 'number') return parsed;
+      if (parsed === null) return 0;
       const { o, args } = parsed;
       if (!args.length) throw new CliError('missing command name; use --help for help');
       const [name, ...rest] = args as [string, ...string[]];
-      const cmd = COMMANDS.find((c) => c.name === name);
+      const cmd = VERBS.find((c) => c.name === name);
       if (!cmd) throw new CliError(`unknown command '${name}'; use --help for help`);
       if (rest.length < cmd.min) throw new CliError(`'${name}' command requires at least ${cmd.min} arguments`);
       if (rest.length > cmd.max) throw new CliError(`'${name}' command takes at most ${cmd.max} arguments`);
       if (cmd.rw && o.readOnly) throw new CliError(`'${name}' command does not work in read only mode`);
+      if (name === 'help') {
+        io.out(USAGE);
+        return 0;
+      }
+      if (name === 'list-commands') {
+        io.out(`The available commands are:\n${VERBS.map((c) => `  ${c.name.padEnd(23)} ${c.usage}\n`).join('')}`);
+        return 0;
+      }
       if (UNSUPPORTED.has(name)) throw new CliError(`'${name}' is not supported: tsovs-vswitchd creates datapaths and ports from its bridges (use tsovs-vsctl)`);
       const d = new Daemon(targetSocket(undefined, o.rundir, 1), o.timeout * 1000);
       const stdin = run.stdin ?? readAllStdin;

@@ -1,13 +1,16 @@
 /*
  * tsovs-ofctl: OVS ovs-ofctl for tsovs. `tsovs-ofctl [OPTIONS] COMMAND SWITCH [ARG...]` where
  * SWITCH is a bridge name (<rundir>/<bridge>.mgmt) or an active target (tcp:HOST:PORT,
- * unix:PATH). Options may appear anywhere (GNU getopt order); output and error messages
- * follow ovs-ofctl's, with "tsovs-ofctl:" as the program name.
+ * unix:PATH). Options (parsed by commander, GNU getopt rules: src/cli/ovs-command.ts) may
+ * appear anywhere; output and error messages follow ovs-ofctl's, with "tsovs-ofctl:" as the
+ * program name.
  */
+import type { Command } from 'commander';
 import { mfFromName } from '../../flow/meta-flow.js';
 import { defaultRundir } from '../../vswitchd/rundir.js';
 import { programVersion } from '../../vswitchd/version.js';
-import { CliError, processOutput, runTool, type Output } from '../cli-util.js';
+import { CliError, parseSeconds, processOutput, runTool, type Output } from '../cli-util.js';
+import { addHelpOption, addOptionListOption, optionalValue, ovsCommand, parseCommandLine } from '../ovs-command.js';
 import { addFlow, addFlows, delFlows, diffFlows, dumpAggregate, dumpFlows, modFlows, replaceFlows } from './cmd-flows.js';
 import {
   addGroup, addGroups, addMeter, delGroups, delMeters, dumpGroupFeatures, dumpGroups, dumpGroupStats, dumpMeters,
@@ -25,58 +28,67 @@ const PROG = 'tsovs-ofctl';
 
 type Handler = (ctx: OfctlContext, args: string[], signal?: AbortSignal) => Promise<void | number>;
 
-interface Command {
+interface Verb {
   name: string;
   usage: string;
   min: number;
   max: number;
+  /** Changes the switch: refused with --read-only. */
+  rw: boolean;
   run: Handler;
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
-const COMMANDS: readonly Command[] = [
-  { name: 'show', usage: 'switch', min: 1, max: 1, run: show },
-  { name: 'monitor', usage: 'switch [misslen] [invalid_ttl]', min: 1, max: 3, run: monitor },
-  { name: 'dump-desc', usage: 'switch', min: 1, max: 1, run: dumpDesc },
-  { name: 'dump-tables', usage: 'switch', min: 1, max: 1, run: dumpTables },
-  { name: 'dump-flows', usage: 'switch', min: 1, max: 2, run: dumpFlows },
-  { name: 'dump-aggregate', usage: 'switch', min: 1, max: 2, run: dumpAggregate },
-  { name: 'queue-stats', usage: 'switch [port [queue]]', min: 1, max: 3, run: queueStats },
-  { name: 'queue-get-config', usage: 'switch [port [queue]]', min: 1, max: 3, run: queueGetConfig },
-  { name: 'add-flow', usage: 'switch flow', min: 2, max: 2, run: addFlow },
-  { name: 'add-flows', usage: 'switch file', min: 2, max: 2, run: addFlows },
-  { name: 'mod-flows', usage: 'switch flow', min: 2, max: 2, run: modFlows },
-  { name: 'del-flows', usage: 'switch [flow]', min: 1, max: 2, run: delFlows },
-  { name: 'replace-flows', usage: 'switch file', min: 2, max: 2, run: replaceFlows },
-  { name: 'diff-flows', usage: 'source1 source2', min: 2, max: 2, run: diffFlows },
-  { name: 'add-meter', usage: 'switch meter', min: 2, max: 2, run: addMeter },
-  { name: 'mod-meter', usage: 'switch meter', min: 2, max: 2, run: modMeter },
-  { name: 'del-meter', usage: 'switch meter', min: 1, max: 2, run: delMeters },
-  { name: 'del-meters', usage: 'switch', min: 1, max: 2, run: delMeters },
-  { name: 'dump-meter', usage: 'switch meter', min: 1, max: 2, run: dumpMeters },
-  { name: 'dump-meters', usage: 'switch', min: 1, max: 2, run: dumpMeters },
-  { name: 'meter-stats', usage: 'switch [meter]', min: 1, max: 2, run: meterStats },
-  { name: 'meter-features', usage: 'switch', min: 1, max: 1, run: meterFeatures },
-  { name: 'packet-out', usage: 'switch "in_port=<port> packet=<hex data> actions=..."', min: 2, max: MAX, run: packetOut },
-  { name: 'dump-ports', usage: 'switch [port]', min: 1, max: 2, run: dumpPorts },
-  { name: 'dump-ports-desc', usage: 'switch [port]', min: 1, max: 2, run: dumpPortsDesc },
-  { name: 'mod-port', usage: 'switch iface act', min: 3, max: 3, run: modPort },
-  { name: 'get-frags', usage: 'switch', min: 1, max: 1, run: getFrags },
-  { name: 'set-frags', usage: 'switch frag_mode', min: 2, max: 2, run: setFrags },
-  { name: 'probe', usage: 'target', min: 1, max: 1, run: probe },
-  { name: 'ping', usage: 'target [n]', min: 1, max: 2, run: ping },
-  { name: 'ct-flush-zone', usage: 'switch zone', min: 2, max: 2, run: ctFlushZone },
-  { name: 'add-group', usage: 'switch group', min: 1, max: 2, run: addGroup },
-  { name: 'add-groups', usage: 'switch file', min: 2, max: 2, run: addGroups },
-  { name: 'mod-group', usage: 'switch group', min: 1, max: 2, run: modGroup },
-  { name: 'del-groups', usage: 'switch [group]', min: 1, max: 2, run: delGroups },
-  { name: 'insert-buckets', usage: 'switch [group]', min: 1, max: 2, run: insertBuckets },
-  { name: 'remove-buckets', usage: 'switch [group]', min: 1, max: 2, run: removeBuckets },
-  { name: 'dump-groups', usage: 'switch [group]', min: 1, max: 2, run: dumpGroups },
-  { name: 'dump-group-stats', usage: 'switch [group]', min: 1, max: 2, run: dumpGroupStats },
-  { name: 'dump-group-features', usage: 'switch', min: 1, max: 1, run: dumpGroupFeatures },
+const VERBS: readonly Verb[] = [
+  { name: 'show', usage: 'switch', min: 1, max: 1, rw: false, run: show },
+  { name: 'monitor', usage: 'switch [misslen] [invalid_ttl] [watch:[...]]', min: 1, max: 3, rw: false, run: monitor },
+  { name: 'dump-desc', usage: 'switch', min: 1, max: 1, rw: false, run: dumpDesc },
+  { name: 'dump-tables', usage: 'switch', min: 1, max: 1, rw: false, run: dumpTables },
+  { name: 'dump-flows', usage: 'switch', min: 1, max: 2, rw: false, run: dumpFlows },
+  { name: 'dump-aggregate', usage: 'switch', min: 1, max: 2, rw: false, run: dumpAggregate },
+  { name: 'queue-stats', usage: 'switch [port [queue]]', min: 1, max: 3, rw: false, run: queueStats },
+  { name: 'queue-get-config', usage: 'switch [port [queue]]', min: 1, max: 3, rw: false, run: queueGetConfig },
+  { name: 'add-flow', usage: 'switch flow', min: 2, max: 2, rw: true, run: addFlow },
+  { name: 'add-flows', usage: 'switch file', min: 2, max: 2, rw: true, run: addFlows },
+  { name: 'mod-flows', usage: 'switch flow', min: 2, max: 2, rw: true, run: modFlows },
+  { name: 'del-flows', usage: 'switch [flow]', min: 1, max: 2, rw: true, run: delFlows },
+  { name: 'replace-flows', usage: 'switch file', min: 2, max: 2, rw: true, run: replaceFlows },
+  { name: 'diff-flows', usage: 'source1 source2', min: 2, max: 2, rw: true, run: diffFlows },
+  { name: 'add-meter', usage: 'switch meter', min: 2, max: 2, rw: true, run: addMeter },
+  { name: 'mod-meter', usage: 'switch meter', min: 2, max: 2, rw: true, run: modMeter },
+  { name: 'del-meter', usage: 'switch meter', min: 1, max: 2, rw: true, run: delMeters },
+  { name: 'del-meters', usage: 'switch', min: 1, max: 2, rw: true, run: delMeters },
+  { name: 'dump-meter', usage: 'switch meter', min: 1, max: 2, rw: false, run: dumpMeters },
+  { name: 'dump-meters', usage: 'switch', min: 1, max: 2, rw: false, run: dumpMeters },
+  { name: 'meter-stats', usage: 'switch [meter]', min: 1, max: 2, rw: false, run: meterStats },
+  { name: 'meter-features', usage: 'switch', min: 1, max: 1, rw: false, run: meterFeatures },
+  { name: 'packet-out', usage: 'switch "in_port=<port> packet=<hex data> actions=..."', min: 2, max: MAX, rw: true, run: packetOut },
+  { name: 'dump-ports', usage: 'switch [port]', min: 1, max: 2, rw: false, run: dumpPorts },
+  { name: 'dump-ports-desc', usage: 'switch [port]', min: 1, max: 2, rw: false, run: dumpPortsDesc },
+  { name: 'mod-port', usage: 'switch iface act', min: 3, max: 3, rw: true, run: modPort },
+  { name: 'get-frags', usage: 'switch', min: 1, max: 1, rw: false, run: getFrags },
+  { name: 'set-frags', usage: 'switch frag_mode', min: 2, max: 2, rw: true, run: setFrags },
+  { name: 'probe', usage: 'target', min: 1, max: 1, rw: false, run: probe },
+  { name: 'ping', usage: 'target [n]', min: 1, max: 2, rw: false, run: ping },
+  { name: 'ct-flush-zone', usage: 'switch zone', min: 2, max: 2, rw: true, run: ctFlushZone },
+  { name: 'add-group', usage: 'switch group', min: 1, max: 2, rw: true, run: addGroup },
+  { name: 'add-groups', usage: 'switch file', min: 2, max: 2, rw: true, run: addGroups },
+  { name: 'mod-group', usage: 'switch group', min: 1, max: 2, rw: true, run: modGroup },
+  { name: 'del-groups', usage: 'switch [group]', min: 1, max: 2, rw: true, run: delGroups },
+  { name: 'insert-buckets', usage: 'switch [group]', min: 1, max: 2, rw: true, run: insertBuckets },
+  { name: 'remove-buckets', usage: 'switch [group]', min: 1, max: 2, rw: true, run: removeBuckets },
+  { name: 'dump-groups', usage: 'switch [group]', min: 1, max: 2, rw: false, run: dumpGroups },
+  { name: 'dump-group-stats', usage: 'switch [group]', min: 1, max: 2, rw: false, run: dumpGroupStats },
+  { name: 'dump-group-features', usage: 'switch', min: 1, max: 1, rw: false, run: dumpGroupFeatures },
+  { name: 'help', usage: '', min: 0, max: MAX, rw: false, run: async (ctx) => ctx.io.out(usage()) },
+  { name: 'list-commands', usage: '', min: 0, max: MAX, rw: false, run: async (ctx) => ctx.io.out(commandList()) },
 ];
+
+/** OVS ovs_cmdl_print_commands. */
+function commandList(): string {
+  return `The available commands are:\n${VERBS.map((c) => `  ${c.name.padEnd(23)} ${c.usage}\n`).join('')}`;
+}
 
 function usage(): string {
   return `${PROG}: OpenFlow switch management utility
@@ -105,7 +117,7 @@ For OpenFlow switches:
   diff-flows SOURCE1 SOURCE2  compare flows from two sources
   packet-out SWITCH IN_PORT ACTIONS PACKET...
                               execute ACTIONS on PACKET
-  monitor SWITCH [MISSLEN] [invalid_ttl]
+  monitor SWITCH [MISSLEN] [invalid_ttl] [watch:[...]]
                               print packets received from SWITCH
   add-group SWITCH GROUP      add group described by GROUP
   add-groups SWITCH FILE      add group from FILE
@@ -140,6 +152,7 @@ OpenFlow version options:
 
 Other options:
   --strict                    use strict match for flow commands
+  --read-only                 do not execute read/write commands
   --readd                     replace flows that haven't changed
   -m, --more                  be more verbose printing OpenFlow
   --timestamp                 (monitor) print timestamps
@@ -171,151 +184,127 @@ function parseVersions(s: string): number {
   return bitmap;
 }
 
+const FLOW_FORMAT = /^(any|openflow10|nxm|oxm|openflow1[0-5]|oxm-openflow1[2-5]|(openflow10|nxm)[+-]table_id)$/i;
+const PACKET_IN_FORMATS = new Set(['standard', 'openflow10', 'nxt_packet_in', 'nxm', 'nxt_packet_in2']);
+const COLOR_WHEN = new Set(['always', 'yes', 'force', 'never', 'no', 'none', 'auto', 'tty', 'if-tty']);
+
+/** -F: checked as OVS does (tsovs-ofctl picks the flow format from the OpenFlow version). */
+function checkFlowFormat(v: string): string {
+  if (!v.split(',').every((f) => FLOW_FORMAT.test(f))) throw new CliError(`${v}: unknown flow protocol`);
+  return v;
+}
+
+function checkPacketInFormat(v: string): string {
+  if (!PACKET_IN_FORMATS.has(v)) throw new CliError(`unknown packet-in format \`${v}'`);
+  return v;
+}
+
+function checkColor(v: string): string {
+  const when = optionalValue(v);
+  if (when !== null && !COLOR_WHEN.has(when.toLowerCase())) throw new CliError(`incorrect value \`${when}' for --color`);
+  return v;
+}
+
 interface Parsed {
   o: OfctlOptions;
   args: string[];
   timeout: number;
-  help: boolean;
-  version: boolean;
+  readOnly: boolean;
 }
 
-const WITH_ARG_LONG = new Set(['timeout', 'flow-format', 'packet-in-format', 'unixctl', 'protocols', 'rundir', 'pidfile-name', 'log-file']);
-const OPTIONAL_ARG_LONG = new Set(['sort', 'rsort', 'color', 'verbose', 'pidfile', 'log-file', 'monitor', 'detach', 'no-chdir']);
-const FLAG_LONG = new Set([
-  'strict', 'readd', 'more', 'timestamp', 'names', 'no-names', 'stats', 'no-stats', 'help', 'option', 'bundle',
-  'may-create', 'pcap', 'raw', 'read-only', 'version', 'overwrite-pidfile', 'no-self-confinement',
-]);
-const SHORT_WITH_ARG = new Set(['t', 'F', 'P', 'O']);
-const SHORT_FLAGS = new Set(['m', 'h', 'o', 'V', 'v']);
+/**
+ * The options of ovs-ofctl 3.1, in its order (what --option lists), and --rundir. Options
+ * for daemons, logging and SSL are accepted and ignored, as are --unixctl, --pcap and --raw.
+ */
+function program(io: Output, sort: SortCriterion[]): Command {
+  const addSort = (order: 'asc' | 'desc') => (v: string): string => {
+    const field = optionalValue(v);
+    if (field !== null && field.toLowerCase() !== 'priority' && !mfFromName(field)) throw new CliError(`${field}: unknown field name`);
+    sort.push({ field: field === null || field.toLowerCase() === 'priority' ? null : field, order });
+    return v;
+  };
+  const cmd = ovsCommand(PROG, io)
+    .option('-t, --timeout <secs>', 'give up after SECS seconds', (v) => parseSeconds('-t or --timeout', v), 0)
+    .option('--strict', 'use strict match for flow commands')
+    .option('--readd', 'replace flows that haven\'t changed')
+    .option('-F, --flow-format <format>', 'force particular flow format', checkFlowFormat)
+    .option('-P, --packet-in-format <frmt>', 'force particular packet in format', checkPacketInFormat)
+    .option('-m, --more', 'be more verbose printing OpenFlow', (_v: string, n: number) => n + 1, 0)
+    .option('--timestamp', '(monitor) print timestamps')
+    .option('--sort [field]', 'sort in ascending order', addSort('asc'))
+    .option('--rsort [field]', 'sort in descending order', addSort('desc'))
+    .option('--names', 'show port names instead of numbers')
+    .option('--no-names', 'show port numbers, but not names')
+    .option('--stats', 'show statistics in dump-flows')
+    .option('--no-stats', 'do not show statistics in dump-flows')
+    .option('--unixctl <socket>', 'ignored');
+  addHelpOption(cmd, io, usage);
+  addOptionListOption(cmd, io);
+  cmd
+    .option('--bundle', 'modify flows atomically (OpenFlow 1.4)')
+    .option('--color [when]', 'checked, then ignored', checkColor)
+    .option('--may-create', 'mod-group adds the group if it is missing')
+    .option('--pcap', 'ignored')
+    .option('--raw', 'ignored')
+    .option('--read-only', 'do not execute read/write commands');
+  for (const f of ['--detach', '--no-self-confinement', '--no-chdir', '--pidfile [file]', '--overwrite-pidfile', '--monitor', '--user <user>']) {
+    cmd.option(f, 'daemon option, ignored');
+  }
+  cmd
+    .version(`${programVersion(PROG)}\nOpenFlow versions 0x1:0x6`, '-V, --version', 'display version information')
+    .option('-O, --protocols <versions>', 'set allowed OpenFlow versions', parseVersions, 1 << 1);
+  for (const f of ['-v, --verbose [spec]', '--log-file [file]', '--syslog-method <method>', '--syslog-target <target>']) {
+    cmd.option(f, 'logging option, ignored');
+  }
+  for (const f of ['-p, --private-key <file>', '-c, --certificate <file>', '-C, --ca-cert <file>', '--ssl-protocols <protocols>', '--ssl-ciphers <ciphers>']) {
+    cmd.option(f, 'SSL option, ignored');
+  }
+  return cmd.option('--rundir <dir>', 'run directory');
+}
 
-function parseArgs(argv: string[], interactive: boolean, readStdin: () => Promise<string>): Parsed {
+interface ProgramOptions {
+  timeout: number;
+  strict?: boolean;
+  readd?: boolean;
+  more: number;
+  timestamp?: boolean;
+  names?: boolean;
+  stats?: boolean;
+  bundle?: boolean;
+  mayCreate?: boolean;
+  readOnly?: boolean;
+  protocols: number;
+  rundir?: string;
+}
+
+/** Parses the command line; null when it only asked for help, the version or the option list. */
+function parseArgs(argv: string[], io: Output, interactive: boolean, readStdin: () => Promise<string>): Parsed | null {
+  const sort: SortCriterion[] = [];
+  const cmd = program(io, sort);
+  const args = parseCommandLine(cmd, argv);
+  if (args === null) return null;
+  const p = cmd.opts<ProgramOptions>();
+  if (sort.length) sort.push({ field: null, order: 'desc' });
   const o: OfctlOptions = {
-    versions: 1 << 1,
-    rundir: '',
-    strict: false,
-    names: -1,
-    stats: true,
-    sort: [],
-    bundle: false,
-    readd: false,
-    mayCreate: false,
-    verbosity: 0,
-    timestamp: false,
+    versions: p.protocols,
+    rundir: defaultRundir(p.rundir),
+    strict: p.strict === true,
+    names: p.names === undefined ? -1 : p.names ? 1 : 0,
+    stats: p.stats !== false,
+    sort,
+    bundle: p.bundle === true,
+    readd: p.readd === true,
+    mayCreate: p.mayCreate === true,
+    verbosity: p.more,
+    timestamp: p.timestamp === true,
     interactive,
     readStdin,
   };
-  let rundir: string | undefined;
-  let timeout = 0;
-  let help = false;
-  let version = false;
-  const args: string[] = [];
-  const addSort = (order: 'asc' | 'desc', field: string | null): void => {
-    if (field === null || field.toLowerCase() === 'priority') {
-      o.sort.push({ field: null, order });
-      return;
-    }
-    if (!mfFromName(field)) throw new CliError(`${field}: unknown field name`);
-    o.sort.push({ field, order });
-  };
-  const apply = (name: string, value: string | null): void => {
-    switch (name) {
-      case 't':
-      case 'timeout':
-        if (value === null || !/^[0-9]+$/.test(value) || Number(value) === 0) throw new CliError(`value ${value ?? ''} on -t or --timeout is invalid`);
-        timeout = Number(value);
-        break;
-      case 'O':
-      case 'protocols':
-        o.versions = parseVersions(value ?? '');
-        break;
-      case 'strict': o.strict = true; break;
-      case 'readd': o.readd = true; break;
-      case 'm':
-      case 'more': o.verbosity++; break;
-      case 'timestamp': o.timestamp = true; break;
-      case 'sort': addSort('asc', value); break;
-      case 'rsort': addSort('desc', value); break;
-      case 'names': o.names = 1; break;
-      case 'no-names': o.names = 0; break;
-      case 'stats': o.stats = true; break;
-      case 'no-stats': o.stats = false; break;
-      case 'bundle': o.bundle = true; break;
-      case 'may-create': o.mayCreate = true; break;
-      case 'rundir': rundir = value ?? undefined; break;
-      case 'h':
-      case 'help': help = true; break;
-      case 'V':
-      case 'version': version = true; break;
-      case 'F':
-      case 'flow-format':
-        if (!/^(any|openflow10|nxm|oxm|openflow1[0-5]|oxm-openflow1[2-5]|(openflow10|nxm)[+-]table_id)(,(any|openflow10|nxm|oxm|openflow1[0-5]|oxm-openflow1[2-5]|(openflow10|nxm)[+-]table_id))*$/i.test(value ?? '')) {
-          throw new CliError(`${value}: unknown flow protocol`);
-        }
-        break;
-      default:
-        // Accepted for compatibility and ignored (-v, --color, -P, daemon and logging options).
-        break;
-    }
-  };
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i]!;
-    if (a === '--') {
-      args.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      const inline = eq >= 0 ? a.slice(eq + 1) : null;
-      if (WITH_ARG_LONG.has(name) && !OPTIONAL_ARG_LONG.has(name)) {
-        let v = inline;
-        if (v === null) {
-          if (i + 1 >= argv.length) throw new CliError(`option '--${name}' requires an argument`);
-          v = argv[++i]!;
-        }
-        apply(name, v);
-      } else if (OPTIONAL_ARG_LONG.has(name)) {
-        apply(name, inline);
-      } else if (FLAG_LONG.has(name)) {
-        if (inline !== null) throw new CliError(`option '--${name}' doesn't allow an argument`);
-        apply(name, null);
-      } else {
-        throw new CliError(`unrecognized option '${a}'`);
-      }
-      i++;
-      continue;
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      let j = 1;
-      while (j < a.length) {
-        const c = a[j]!;
-        if (SHORT_WITH_ARG.has(c)) {
-          let v = a.slice(j + 1);
-          if (v === '') {
-            if (i + 1 >= argv.length) throw new CliError(`option requires an argument -- '${c}'`);
-            v = argv[++i]!;
-          }
-          apply(c, v);
-          break;
-        }
-        if (!SHORT_FLAGS.has(c)) throw new CliError(`invalid option -- '${c}'`);
-        apply(c, null);
-        j++;
-      }
-      i++;
-      continue;
-    }
-    args.push(a);
-    i++;
-  }
-  if (o.sort.length) o.sort.push({ field: null, order: 'desc' } satisfies SortCriterion);
   if (o.bundle && !(o.versions & versionsFromProtocols(P_OF13_UP))) {
     o.versions |= 1 << 5;
     o.versions &= versionsFromProtocols(P_OF13_UP);
   }
-  o.rundir = defaultRundir(rundir);
-  return { o, args, timeout, help, version };
+  return { o, args, timeout: p.timeout, readOnly: p.readOnly === true };
 }
 
 async function readAllStdin(): Promise<string> {
@@ -340,21 +329,15 @@ export async function ofctlMain(argv: string[], io: Output = processOutput, run:
     PROG,
     async () => {
       const interactive = run.interactive ?? (io === processOutput && process.stdout.isTTY === true);
-      const p = parseArgs(argv, interactive, run.stdin ?? readAllStdin);
-      if (p.help) {
-        io.out(usage());
-        return 0;
-      }
-      if (p.version) {
-        io.out(`${programVersion(PROG)}\nOpenFlow versions 0x1:0x6\n`);
-        return 0;
-      }
+      const p = parseArgs(argv, io, interactive, run.stdin ?? readAllStdin);
+      if (p === null) return 0;
       if (!p.args.length) throw new CliError('missing command name; use --help for help');
       const [name, ...args] = p.args as [string, ...string[]];
-      const cmd = COMMANDS.find((c) => c.name === name);
+      const cmd = VERBS.find((c) => c.name === name);
       if (!cmd) throw new CliError(`unknown command '${name}'; use --help for help`);
       if (args.length < cmd.min) throw new CliError(`'${name}' command requires at least ${cmd.min} arguments`);
       if (args.length > cmd.max) throw new CliError(`'${name}' command takes at most ${cmd.max} arguments`);
+      if (cmd.rw && p.readOnly) throw new CliError(`'${name}' command does not work in read only mode`);
       const ctx = new OfctlContext(p.o, io);
       const body = cmd.run(ctx, args, run.signal).then((r) => (typeof r === 'number' ? r : 0));
       if (!p.timeout) return body;
