@@ -14,6 +14,7 @@ import { DP_KEY_WORDS, W_TCP_FLAGS, newFlowKey } from '../flow/layout.js';
 import { Packet, PacketPool } from '../packet/packet.js';
 import type { Netdev, PacketBatch } from '../netdev/netdev.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { coverageCounter } from '../util/coverage.js';
 import type { DpAction, UserspaceAction } from './actions.js';
 import {
   DpifError,
@@ -54,6 +55,19 @@ export const MAX_RECIRC_DEPTH = 6;
 
 /** Options for validating flow-put actions (one object, not one per put). */
 const VALIDATE_OPTS: ValidateOptions = { maxPort: DP_MAX_PORTS - 1 };
+
+// OVS counts these in lib/dpif.c (the interface every datapath sits behind), lib/netdev.c
+// (per receive batch and per send) and dpif-netdev.c (packets lost to a full upcall queue).
+const COV_PORT_ADD = coverageCounter('dpif_port_add');
+const COV_PORT_DEL = coverageCounter('dpif_port_del');
+const COV_FLOW_FLUSH = coverageCounter('dpif_flow_flush');
+const COV_FLOW_GET = coverageCounter('dpif_flow_get');
+const COV_FLOW_PUT = coverageCounter('dpif_flow_put');
+const COV_FLOW_DEL = coverageCounter('dpif_flow_del');
+const COV_EXECUTE = coverageCounter('dpif_execute');
+const COV_DROP_UPCALL = coverageCounter('datapath_drop_upcall_error');
+const COV_RECEIVED = coverageCounter('netdev_received');
+const COV_SENT = coverageCounter('netdev_sent');
 
 const defaultRandom = (): number => (Math.random() * 0x100000000) >>> 0;
 
@@ -125,6 +139,7 @@ export class Datapath implements Dpif {
   // --- ports ------------------------------------------------------------
 
   portAdd(netdev: Netdev, portNo?: number): number {
+    COV_PORT_ADD.count++;
     if (this.portQueryByName(netdev.name) !== undefined) {
       throw new DpifError('EEXIST', `${this.name}: port ${netdev.name} already exists`);
     }
@@ -147,6 +162,7 @@ export class Datapath implements Dpif {
   }
 
   portDel(portNo: number): void {
+    COV_PORT_DEL.count++;
     const v = this.vports[portNo];
     if (v === undefined) throw new DpifError('ENOENT', `${this.name}: no port ${portNo}`);
     v.netdev.setReceiveHandler(null);
@@ -177,6 +193,7 @@ export class Datapath implements Dpif {
 
   /** A batch arrived on a vport (the netdev's receive handler). */
   private receive(vport: Vport, batch: PacketBatch): void {
+    COV_RECEIVED.count++;
     this.batchTime[0] = this.clock.now();
     const pid = vport.upcallPid;
     const portNo = vport.portNo;
@@ -201,6 +218,7 @@ export class Datapath implements Dpif {
       this.nMissed++;
       if (this.upcalls.isFull()) {
         this.nLost++;
+        COV_DROP_UPCALL.count++;
         return;
       }
       this.queueUpcall(UpcallType.MISS, p, key, null, pid);
@@ -223,6 +241,7 @@ export class Datapath implements Dpif {
   private output(packet: Packet, port: number): void {
     const v = this.vports[port];
     if (v === undefined) return;
+    COV_SENT.count++;
     if (v.netdev.send(packet)) {
       v.txPackets++;
       v.txBytes += packet.len;
@@ -234,6 +253,7 @@ export class Datapath implements Dpif {
   private actionUpcall(packet: Packet, action: UserspaceAction): void {
     if (this.upcalls.isFull()) {
       this.nLost++;
+      COV_DROP_UPCALL.count++;
       return;
     }
     // The key the executor works from may be stale after set actions: extract afresh.
@@ -269,6 +289,7 @@ export class Datapath implements Dpif {
   // --- flows ------------------------------------------------------------
 
   flowPut(req: FlowPutRequest): void {
+    COV_FLOW_PUT.count++;
     this.checkKeyMask(req.key, req.mask);
     const key = this.kmKey;
     const mask = this.kmMask;
@@ -305,17 +326,20 @@ export class Datapath implements Dpif {
   }
 
   flowGet(key: Uint32Array, mask: Uint32Array): DpFlow | undefined {
+    COV_FLOW_GET.count++;
     this.checkKeyMask(key, mask);
     const id = this.table.find(this.kmKey, this.kmMask);
     return id < 0 ? undefined : this.flowAt(id);
   }
 
   flowGetByUfid(ufid: string): DpFlow | undefined {
+    COV_FLOW_GET.count++;
     const id = this.ufids.get(ufid);
     return id === undefined ? undefined : this.flowAt(id);
   }
 
   flowDel(key: Uint32Array, mask: Uint32Array): DpFlowStats {
+    COV_FLOW_DEL.count++;
     this.checkKeyMask(key, mask);
     const id = this.table.find(this.kmKey, this.kmMask);
     if (id < 0) throw new DpifError('ENOENT', 'flow del: no such flow');
@@ -323,6 +347,7 @@ export class Datapath implements Dpif {
   }
 
   flowDelByUfid(ufid: string): DpFlowStats {
+    COV_FLOW_DEL.count++;
     const id = this.ufids.get(ufid);
     if (id === undefined) throw new DpifError('ENOENT', `flow del: no flow with ufid ${ufid}`);
     return this.removeFlow(id);
@@ -351,6 +376,7 @@ export class Datapath implements Dpif {
   }
 
   flowFlush(): void {
+    COV_FLOW_FLUSH.count++;
     this.table.clear();
     this.ufids.clear();
     this.ufidOf.length = 0;
@@ -359,6 +385,7 @@ export class Datapath implements Dpif {
   // --- execute and upcalls ------------------------------------------------
 
   execute(packet: Packet, actions: readonly DpAction[]): void {
+    COV_EXECUTE.count++;
     const key = this.execKey;
     extract(packet, key);
     this.curDepth = 0;

@@ -11,6 +11,12 @@
  */
 import { formatMac } from '../packet/addr.js';
 import { OFPP_LOCAL } from './ofp-port.js';
+import { coverageCounter } from '../util/coverage.js';
+
+const COV_LEARNED = coverageCounter('mac_learning_learned');
+const COV_EXPIRED = coverageCounter('mac_learning_expired');
+const COV_EVICTED = coverageCounter('mac_learning_evicted');
+const COV_MOVED = coverageCounter('mac_learning_moved');
 
 export const MAC_DEFAULT_MAX = 8192;
 /** Default idle time in seconds. */
@@ -183,6 +189,7 @@ export class MacLearning {
     if (!best) return;
     const victim = best.values().next().value as MacEntry;
     this.stats.evicted++;
+    COV_EVICTED.count++;
     this.remove(victim);
   }
 
@@ -193,7 +200,10 @@ export class MacLearning {
     if (!e) {
       if (this.lru.size >= this.max) this.evictFairly();
       e = { mac, vlan, port: -1, expires: 0, gratArpLock: -Infinity };
-      if (!isStatic) this.stats.learned++;
+      if (!isStatic) {
+        this.stats.learned++;
+        COV_LEARNED.count++;
+      }
     } else {
       this.lru.delete(k);
       const pm = this.byPort.get(e.port);
@@ -238,7 +248,10 @@ export class MacLearning {
       else if (this.isGratArpLocked(e, nowMs)) return false;
     }
     if (e.port !== port) {
-      if (e.port !== -1) this.stats.moved++;
+      if (e.port !== -1) {
+        this.stats.moved++;
+        COV_MOVED.count++;
+      }
       this.setPort(e, port);
       return true;
     }
@@ -264,6 +277,7 @@ export class MacLearning {
       if (e.expires === MAC_ENTRY_STATIC) continue;
       if (!(this.lru.size > this.max || now >= e.expires)) break;
       this.stats.expired++;
+      COV_EXPIRED.count++;
       this.remove(e);
     }
     const r = this.needRevalidate;

@@ -45,6 +45,10 @@ import {
 import { encodeEchoReply } from './conn/of-wire.js';
 import { PKTBUF_CNT } from './conn/pktbuf.js';
 import type { ConnMgr } from './connmgr.js';
+import { coverageCounter } from '../util/coverage.js';
+
+const COV_RECV_OPENFLOW = coverageCounter('ofproto_recv_openflow');
+const COV_PACKET_OUT = coverageCounter('ofproto_packet_out');
 
 const U64_MAX = 0xffffffffffffffffn;
 /** OFPC_FRAG_* <-> ofproto's frag handling. */
@@ -52,6 +56,7 @@ const FRAG_MODES = ['normal', 'drop', 'reassemble', 'nx-match'] as const;
 
 /** Handles one message received on `c` (OVS handle_openflow). */
 export function handleOpenflow(mgr: ConnMgr, c: OfConn, raw: Uint8Array): void {
+  COV_RECV_OPENFLOW.count++;
   const msg = decodeMessage(raw, { version: c.version, flowModTableId: c.tid });
   if (isDecodeError(msg)) {
     c.sendError(msg.error, raw);
@@ -96,6 +101,7 @@ function handle(mgr: ConnMgr, c: OfConn, m: OfMessage, raw: Uint8Array): Err {
     case OfType.SET_CONFIG:
       return setConfig(mgr, c, m);
     case OfType.PACKET_OUT:
+      COV_PACKET_OUT.count++;
       return rejectSecondary(c) ?? packetOut(mgr, c, m);
     case OfType.FLOW_MOD:
       return rejectSecondary(c) ?? flowMod(mgr, c, m, true);

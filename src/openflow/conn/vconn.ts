@@ -22,6 +22,11 @@ import {
   OFPT_ERROR,
   OFPT_HELLO,
 } from './of-wire.js';
+import { coverageCounter } from '../../util/coverage.js';
+
+const COV_OPEN = coverageCounter('vconn_open');
+const COV_RECEIVED = coverageCounter('vconn_received');
+const COV_SENT = coverageCounter('vconn_sent');
 
 /** Where connection code logs (a vlog module fits). */
 export interface ConnLog {
@@ -68,6 +73,7 @@ export class Vconn {
     connecting = false,
   ) {
     this.state = connecting ? 'connecting' : 'hello';
+    if (connecting) COV_OPEN.count++; // OVS counts active opens (vconn_open), not accepted ones
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
     sock.on('error', (e: NodeJS.ErrnoException) => this.fail(e.code ?? e.message));
     sock.on('close', () => this.fail(null));
@@ -104,6 +110,7 @@ export class Vconn {
 
   private write(b: Uint8Array): boolean {
     if (this.state === 'closed' || this.sock.destroyed) return false;
+    COV_SENT.count++;
     this.sock.write(b);
     if (!this.paused && this.sock.writableLength > TX_HIGH_WATER) {
       this.paused = true;
@@ -137,6 +144,7 @@ export class Vconn {
         this.close('EPROTO');
         return;
       }
+      COV_RECEIVED.count++;
       if (this.state === 'hello') this.recvHello(m);
       else this.recv(m);
     }
