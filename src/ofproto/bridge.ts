@@ -349,20 +349,6 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     this.backer.bumpRevalSeq();
   }
 
-  creditGroup(groupId: number, packets: number, bytes: number): void {
-    const g = this.groups.get(groupId);
-    if (!g) return;
-    g.packetCount += packets;
-    g.byteCount += bytes;
-    // all / indirect run every bucket; which bucket select and ff used is not recorded.
-    if (g.type === 'all' || g.type === 'indirect') {
-      for (const b of g.buckets) {
-        b.packetCount += packets;
-        b.byteCount += bytes;
-      }
-    }
-  }
-
   creditMeter(meterId: number, packets: number, bytes: number): void {
     this.meters.credit(meterId, packets, bytes);
   }
@@ -425,7 +411,7 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     flow[W_IN_PORT] = inPort;
     const now = this.now();
     const res = xlate(this, flow, { packet, sideEffects: true, now, actions, inPacketOut: true, ofInPort: true });
-    pushStats(res.rules, [], null, 1, packet.len, now, 0, null, now);
+    pushStats(res.rules, res.groups, [], null, 1, packet.len, now, 0, null, now);
     const acts = res.actions;
     if (!(acts.length === 1 && acts[0]!.type === DpActionType.DROP)) this.backer.dpif.execute(packet, acts);
     return ok(undefined);

@@ -3,7 +3,8 @@
  * ofputil_check_group_mod): add, modify, add-or-modify, delete (one or OFPG_ALL),
  * insert-bucket and remove-bucket, with OVS's errors. A modify builds a new Group (stats
  * start over, as in ofproto-dpif); creation time is kept. Per-group and per-bucket packet
- * and byte counters are credited by the revalidator from the translations that used them.
+ * and byte counters are credited (push-stats.ts) from the translations that used them:
+ * the upcalled packet at once, then every datapath flow's new stats on each revalidator pass.
  */
 import { OFPERR, fail, ok, type OfpErr, type OfpResult } from './ofperr.js';
 import type { OfpAction } from './ofp-actions.js';
@@ -46,6 +47,9 @@ export interface GroupMod {
   commandBucketId?: number;
   /** selection_method=hash fields of select groups. */
   selectionFields?: readonly string[];
+  /** select groups: selection_method ('' = OVS's default) and selection_method_param. */
+  selectionMethod?: '' | 'hash' | 'dp_hash';
+  selectionMethodParam?: bigint;
 }
 
 export class Bucket implements XlateBucket<OfpAction> {
@@ -70,8 +74,29 @@ export class Group implements XlateGroup<OfpAction> {
     readonly buckets: readonly Bucket[],
     readonly selectionFields: readonly string[],
     readonly created: number,
+    readonly selectionMethod: '' | 'hash' | 'dp_hash' = '',
+    readonly selectionMethodParam: bigint = 0n,
   ) {
     this.modified = created;
+  }
+
+  /**
+   * Counts packets that went through the group and `bucket` (OVS group_dpif_credit_stats);
+   * null is every bucket (all and indirect groups run them all).
+   */
+  credit(bucket: XlateBucket<OfpAction> | null, packets: number, bytes: number): void {
+    this.packetCount += packets;
+    this.byteCount += bytes;
+    if (bucket === null) {
+      const bs = this.buckets;
+      for (let i = 0; i < bs.length; i++) {
+        bs[i]!.packetCount += packets;
+        bs[i]!.byteCount += bytes;
+      }
+    } else if (bucket instanceof Bucket) {
+      bucket.packetCount += packets;
+      bucket.byteCount += bytes;
+    }
   }
 }
 
@@ -200,7 +225,7 @@ export class GroupTable {
     if (gm.groupId > OFPG_MAX) return fail(OFPERR.OFPGMFC_INVALID_GROUP);
     const buckets = makeBuckets(gm.buckets, 0);
     if (hasDuplicateIds(buckets)) return fail(OFPERR.OFPGMFC_BUCKET_EXISTS);
-    this.groups.set(gm.groupId, new Group(gm.groupId, gm.type, buckets, gm.selectionFields ?? [], now));
+    this.groups.set(gm.groupId, new Group(gm.groupId, gm.type, buckets, gm.selectionFields ?? [], now, gm.selectionMethod, gm.selectionMethodParam));
     return ok({ deleted: [], changed: true });
   }
 
@@ -211,6 +236,8 @@ export class GroupTable {
     // Bucket commands keep the group's type and properties (EXT-570).
     const type = bucketCmd ? old.type : gm.type;
     const fields = bucketCmd ? old.selectionFields : (gm.selectionFields ?? []);
+    const method = bucketCmd ? old.selectionMethod : (gm.selectionMethod ?? '');
+    const param = bucketCmd ? old.selectionMethodParam : (gm.selectionMethodParam ?? 0n);
     if (old.type !== type && this.countOfType(type) >= this.maxGroups) return fail(OFPERR.OFPGMFC_OUT_OF_GROUPS);
     if (gm.groupId > OFPG_MAX) return fail(OFPERR.OFPGMFC_INVALID_GROUP);
     let buckets: Bucket[];
@@ -226,7 +253,7 @@ export class GroupTable {
       buckets = makeBuckets(gm.buckets, 0);
       if (hasDuplicateIds(buckets)) return fail(OFPERR.OFPGMFC_BUCKET_EXISTS);
     }
-    const g = new Group(gm.groupId, type, buckets, fields, old.created);
+    const g = new Group(gm.groupId, type, buckets, fields, old.created, method, param);
     g.modified = now;
     this.groups.set(gm.groupId, g);
     return ok({ deleted: [], changed: true });
@@ -241,20 +268,6 @@ export class GroupTable {
       deleted.push(groupId);
     }
     return { deleted, changed: deleted.length > 0 };
-  }
-
-  /** Counts a use of `bucket` (or of the group alone when it is null). */
-  credit(groupId: number, bucketId: number, packets: number, bytes: number): void {
-    const g = this.groups.get(groupId);
-    if (!g) return;
-    g.packetCount += packets;
-    g.byteCount += bytes;
-    for (const b of g.buckets) {
-      if (b.bucketId === bucketId) {
-        b.packetCount += packets;
-        b.byteCount += bytes;
-      }
-    }
   }
 
   stats(groupId: number, now: number, refCount: number): GroupStats | undefined {

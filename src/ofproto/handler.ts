@@ -6,7 +6,8 @@
  *           translation installs a userspace(slow_path) action instead) unless the flow
  *           limit is reached, keeps a ukey for it, and executes the packet;
  *   ACTION: controller userdata becomes a packet-in event on the bridge that asked for it;
- *           slow_path userdata is translated and executed again, without installing.
+ *           slow_path userdata is translated and executed again, without installing (and
+ *           without crediting stats: the datapath flow counted the packet).
  */
 import { DpActionType, type DpAction } from '../datapath/actions.js';
 import { DpifError, FlowPutFlags, UpcallType, type Upcall } from '../datapath/dpif.js';
@@ -177,7 +178,7 @@ export class Handler {
     // A MAC learned or moved by this translation invalidates flows translated before it.
     bridge.checkMacVersion();
     // The upcalled packet counts for the rules it went through (OVS resubmit_stats).
-    pushStats(res.rules, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
+    pushStats(res.rules, res.groups, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
 
     if (this.nFlows >= backer.flowLimit) {
       this.stats.limited++;
@@ -203,7 +204,9 @@ export class Handler {
             keptMask = kept.subarray(FLOW_WORDS);
             keptMask.set(mask);
           }
-          backer.ukeys.add(new Ukey(ufid, flow, keptMask, actions, bridge, res.rules, res.normals, lookups, learns, revalSeq, now), hash);
+          const ukey = new Ukey(ufid, flow, keptMask, actions, bridge, res.rules, res.normals, lookups, learns, revalSeq, now);
+          ukey.groups = res.groups;
+          backer.ukeys.add(ukey, hash);
         }
       }
     }
@@ -261,9 +264,9 @@ export class Handler {
     }
     if (decodeSlowPathUserdata(u.userdata) !== null) {
       const now = this.backer.clock.now();
-      const lookups: TableLookup[] = [];
-      const res = this.translate(bridge, u, now, lookups, null);
-      pushStats(res.rules, lookups, null, 1, u.packet.len, now, u.key[W_TCP_FLAGS]!, null, now);
+      // No stats here: the packet hit a datapath flow, whose counters the revalidator
+      // credits to what its translation used (as OVS, which credits only miss upcalls).
+      const res = this.translate(bridge, u, now, [], null);
       if (!isDrop(res.actions)) this.backer.dpif.execute(u.packet, res.actions);
     }
   }

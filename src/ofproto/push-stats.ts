@@ -1,10 +1,11 @@
 /*
  * Crediting datapath statistics to what a translation used (OVS xlate_push_stats over an
- * xlate_cache): rule counters and last-used time, table lookup/matched counters, meters and
- * groups of the rules, fin_timeout on TCP FIN/RST, MAC-learning refreshes for NORMAL, and
+ * xlate_cache): rule counters and last-used time, table lookup/matched counters, meters of
+ * the rules, the groups and buckets the translation ran (OVS XC_GROUP), fin_timeout on TCP FIN/RST, MAC-learning refreshes for NORMAL, and
  * learned rules kept fresh (their hard timeout restarts while the learning flow has traffic).
  */
-import type { NormalCacheEntry } from './xlate/context.js';
+import type { GroupUse, NormalCacheEntry } from './xlate/context.js';
+import { Group } from './group-table.js';
 import { Rule } from './rule.js';
 import type { OfpAction } from './ofp-actions.js';
 import type { XlateRule } from './xlate-bridge.js';
@@ -16,6 +17,7 @@ const TCP_RST = 0x04;
 
 export function pushStats(
   rules: readonly XlateRule<OfpAction>[],
+  groups: readonly GroupUse<OfpAction>[],
   lookups: readonly TableLookup[],
   normals: readonly NormalCacheEntry[] | null,
   packets: number,
@@ -32,13 +34,14 @@ export function pushStats(
     if (!(r instanceof Rule)) continue; // only rules of our bridges carry counters
     r.credit(packets, bytes, used);
     const owner = r.owner;
-    if (owner !== null) {
-      if (r.meterId !== 0) owner.creditMeter(r.meterId, packets, bytes);
-      for (let g = 0; g < r.groupIds.length; g++) owner.creditGroup(r.groupIds[g]!, packets, bytes);
-    }
+    if (owner !== null && r.meterId !== 0) owner.creditMeter(r.meterId, packets, bytes);
     if ((r.finIdleTimeout || r.finHardTimeout) && tcpFlags & (TCP_FIN | TCP_RST)) {
       r.reduceTimeouts(r.finIdleTimeout, r.finHardTimeout);
     }
+  }
+  for (let i = 0; i < groups.length; i++) {
+    const u = groups[i]!;
+    if (u.group instanceof Group) u.group.credit(u.bucket, packets, bytes);
   }
   for (let i = 0; i < lookups.length; i++) {
     const l = lookups[i]!;

@@ -21,10 +21,9 @@ export const OFPFF_RESET_COUNTS = 1 << 4;
 /** The flags a rule keeps (OVS OFPUTIL_FF_STATE: all of the above, never the internal ones). */
 export const OFPFF_STATE = 0x1f;
 
-/** Where a rule's group and meter statistics go (its bridge). */
+/** Where a rule's meter statistics go (its bridge). */
 export interface RuleOwner {
   readonly name: string;
-  creditGroup(groupId: number, packets: number, bytes: number): void;
   creditMeter(meterId: number, packets: number, bytes: number): void;
 }
 

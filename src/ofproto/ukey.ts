@@ -1,14 +1,14 @@
 /*
  * Per-megaflow userspace records (OVS struct udpif_key): for every datapath flow the
  * handler installed, the flow it was translated from, its mask and actions, what the
- * translation used (rules, MAC-learning entries, tables looked up), the revalidation
- * sequence number it was translated at, and the datapath stats already credited to the
- * rules. Also the datapath-action equality the revalidator needs.
+ * translation used (rules, groups and buckets, MAC-learning entries, tables looked up),
+ * the revalidation sequence number it was translated at, and the datapath stats already
+ * credited to the rules. Also the datapath-action equality the revalidator needs.
  */
 import { DpActionType, type DpAction } from '../datapath/actions.js';
 import { hashAdd, hashFinish } from '../flow/hash.js';
 import { DP_KEY_WORDS } from '../flow/layout.js';
-import type { NormalCacheEntry } from './xlate/context.js';
+import { NO_GROUP_USES, type GroupUse, type NormalCacheEntry } from './xlate/context.js';
 import type { OfpAction } from './ofp-actions.js';
 import type { XlateRule } from './xlate-bridge.js';
 import type { Bridge } from './bridge.js';
@@ -38,6 +38,8 @@ export class Ukey {
   hash = 0;
   /** The next ukey whose megaflow has the same hash (UkeyMap's chain). */
   nextSameHash: Ukey | null = null;
+  /** Groups and buckets the last translation ran (OVS XC_GROUP entries of the xlate_cache). */
+  groups: readonly GroupUse<OfpAction>[] = NO_GROUP_USES;
   constructor(
     readonly ufid: string,
     /** The flow that was translated (full FLOW_WORDS upcall key; in_port is the datapath port). */

@@ -202,7 +202,7 @@ export class BridgeSwitch implements SwitchApi {
     key[W_IN_PORT] = inPort;
     const now = br.now();
     const res = xlate(br, key, { packet: pkt, sideEffects: true, now, actions: po.actions, inPacketOut: true, ofInPort: true });
-    pushStats(res.rules, [], null, 1, pkt.len, now, key[W_TCP_FLAGS]!, null, now);
+    pushStats(res.rules, res.groups, [], null, 1, pkt.len, now, key[W_TCP_FLAGS]!, null, now);
     br.checkMacVersion();
     if (!isDrop(res.actions)) br.backer.dpif.execute(pkt, res.actions);
     return ok(undefined);
@@ -298,7 +298,7 @@ export class BridgeSwitch implements SwitchApi {
     if (!sameList(cp.groups, br.groups.all())) {
       br.groups.apply({ command: OFPGC_DELETE, groupId: OFPG_ALL, type: 'all', buckets: [] }, br.now());
       for (const g of cp.groups) {
-        br.groups.apply({ command: OFPGC_ADD, groupId: g.groupId, type: g.type, buckets: g.buckets, selectionFields: g.selectionFields }, g.created);
+        br.groups.apply({ command: OFPGC_ADD, groupId: g.groupId, type: g.type, buckets: g.buckets, selectionFields: g.selectionFields, selectionMethod: g.selectionMethod, selectionMethodParam: g.selectionMethodParam }, g.created);
       }
     }
     if (!sameList(cp.meters, br.meters.all())) {

@@ -8,7 +8,7 @@
 import type { DpAction } from '../../datapath/actions.js';
 import { DpActionType } from '../../datapath/actions.js';
 import type { Packet } from '../../packet/packet.js';
-import type { XlateBridge, XlateRule } from '../xlate-bridge.js';
+import type { XlateBridge, XlateBucket, XlateGroup, XlateRule } from '../xlate-bridge.js';
 import { commitOdpActions } from './commit.js';
 import { TraceNodeType, type TraceNode } from './trace-node.js';
 import type { FrozenSegment } from './recirc.js';
@@ -97,6 +97,18 @@ export interface NormalCacheEntry {
 }
 
 /**
+ * A group a translation went through and the bucket it ran (OVS XC_GROUP): null for all and
+ * indirect groups, which run every bucket. Stats pushed for the datapath flow credit both.
+ */
+export interface GroupUse<A> {
+  readonly group: XlateGroup<A>;
+  readonly bucket: XlateBucket<A> | null;
+}
+
+/** The group list of the (many) translations that use no group; never written. */
+export const NO_GROUP_USES: readonly GroupUse<never>[] = [];
+
+/**
  * What xlate() returns. `mask` and `finalFlow` are the translation's scratch: valid until the
  * next xlate() at the same nesting depth (copy them to keep them); the rest is the caller's.
  */
@@ -107,6 +119,8 @@ export interface XlateResult<A> {
   readonly mask: Uint32Array;
   /** Rules whose actions ran, in order, for stats. */
   readonly rules: XlateRule<A>[];
+  /** Groups (and buckets) the translation used, for stats. */
+  readonly groups: readonly GroupUse<A>[];
   readonly packetIns: PacketInRequest[];
   readonly normals: NormalCacheEntry[];
   /** XlateError code; on error the actions are a drop. */
@@ -195,6 +209,8 @@ export class XlateCtx<A> {
   readonly packet: Packet | null;
   readonly now: number;
   readonly rules: XlateRule<A>[] = [];
+  /** Groups used so far; null until the first (most translations use none). */
+  groups: GroupUse<A>[] | null = null;
   readonly packetIns: PacketInRequest[] = [];
   readonly normals: NormalCacheEntry[] = [];
   /** skb_priority of the packet on arrival (pop_queue). */
@@ -248,6 +264,13 @@ export class XlateCtx<A> {
 
   emitOutput(dpPort: number): void {
     this.odp.push({ type: DpActionType.OUTPUT, port: dpPort });
+  }
+
+  /** Records that group `g` ran `bucket` (null: all of them), as OVS xlate_group_stats does. */
+  useGroup(group: XlateGroup<A>, bucket: XlateBucket<A> | null): void {
+    const use: GroupUse<A> = { group, bucket };
+    if (this.groups === null) this.groups = [use];
+    else this.groups.push(use);
   }
 
   /** OVS xlate_resubmit_resource_check. */

@@ -4,7 +4,8 @@
  * recirculation when the weights fit 256 hash values, else by OVS's symmetric L4 flow hash
  * or the group's selection fields: highest hash(bucket_id, flow hash) * weight wins); fast
  * failover runs the first live bucket. Liveness follows watch_port (port up) and
- * watch_group (recursively).
+ * watch_group (recursively). The translation records the group and the bucket it ran
+ * (every bucket for all / indirect) so the datapath flow's stats credit both.
  */
 import { hashBytes, hashInt, hashUint64Basis } from './ovs-hash.js';
 import { flowHashSymmetricL4, flowMaskHashFields, HashFields } from './flow-hash.js';
@@ -230,6 +231,7 @@ export function xlateGroupAction<A>(ctx: XlateCtx<A>, groupId: number, isLast: b
   if (g.type === 'all' || g.type === 'indirect') {
     const n = g.buckets.length;
     for (let i = 0; i < n; i++) xlateGroupBucket(ctx, g.buckets[i]!, isLast && i === n - 1);
+    ctx.useGroup(g, null);
     return false;
   }
   if (ctx.wasMpls && g.type === 'select') {
@@ -240,7 +242,11 @@ export function xlateGroupAction<A>(ctx: XlateCtx<A>, groupId: number, isLast: b
   if (b) {
     ctx.report(TraceNodeType.DETAIL, `using bucket ${b.bucketId}`);
     xlateGroupBucket(ctx, b, isLast);
+    ctx.useGroup(g, b);
   } else {
+    // Nothing is counted, not even the group (as OVS). A select group that recirculates
+    // for dp_hash is counted by the translation after the recirculation. (OVS 3.1 says "no
+    // live bucket" while freezing too; later versions do not.)
     ctx.report(TraceNodeType.DETAIL, 'no live bucket');
   }
   return false;

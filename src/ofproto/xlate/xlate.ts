@@ -40,7 +40,7 @@ import { OFPP_NONE, OFPP_UNSET } from '../ofp-port.js';
 import type { XlateBridge } from '../xlate-bridge.js';
 import { doXlateActions } from './actions.js';
 import { actionSetToList, reversibleActions } from './action-set.js';
-import { XlateCtx, XlateError, type XlateOps, type XlateOptions, type XlateResult } from './context.js';
+import { NO_GROUP_USES, XlateCtx, XlateError, type XlateOps, type XlateOptions, type XlateResult } from './context.js';
 import { ethType, isIpAny, isMplsEthType, isVlanTpid } from './flow-ops.js';
 import { mayReceive, xlateActionSet } from './output.js';
 import { lookupFromTable, reportTable, runLookupResult } from './table.js';
@@ -356,6 +356,7 @@ function xlateInto(
     actions,
     mask: ctx.wc,
     rules: ctx.rules,
+    groups: ctx.groups ?? NO_GROUP_USES,
     packetIns: ctx.packetIns,
     normals: ctx.normals,
     error: ctx.error,
