@@ -113,6 +113,10 @@ describe('same output as ovs-ofctl', () => {
       ['-O', 'OpenFlow13', 'dump-flows', 'SW'],
       ['-O', 'OpenFlow15', 'dump-flows', 'SW', '--names'],
       ['-O', 'OpenFlow13', 'dump-flows', 'SW', '--no-stats', '--names', 'table=1'],
+      // getopt_long's rules: unique prefixes, grouped short options, a value in the same word, the last -O wins.
+      ['--rso=in_port', '--no-st', 'dump-flows', 'SW', '--nam'],
+      ['-mO', 'OpenFlow13', 'dump-flows', 'SW'],
+      ['-OOpenFlow10', '-O', 'OpenFlow14', '--names', '--no-names', 'dump-flows', 'SW', '--', 'table=0'],
       ['dump-aggregate', 'SW', 'ip'],
       ['-O', 'OpenFlow13', 'dump-aggregate', 'SW'],
       ['mod-flows', 'SW', 'ip,actions=drop'],
