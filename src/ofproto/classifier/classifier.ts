@@ -130,12 +130,8 @@ export class Classifier<R> {
    * receives the soft rules that made up the conjunctive match that decided the result.
    */
   lookup(flow: Uint32Array, wc: Uint32Array | null, conjFlows?: ClsRule<R>[] | null): ClsRule<R> | null {
-    if (this.nSoftRules === 0) return this.lookupHard(flow, wc);
-    return this.lookupConj(flow, wc, conjFlows ?? null);
-  }
-
-  /** Lookup of a classifier without soft rules. */
-  private lookupHard(flow: Uint32Array, wc: Uint32Array | null): ClsRule<R> | null {
+    if (this.nSoftRules !== 0) return this.lookupConj(flow, wc, conjFlows ?? null);
+    // No soft rules: the plain walk.
     const nt = this.trieDone.length;
     for (let t = 0; t < nt; t++) this.trieDone[t] = 0;
     const subs = this.sorted;
