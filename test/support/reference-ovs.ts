@@ -36,7 +36,8 @@ export class ReferenceOvs {
     return { status: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? '') };
   }
 
-  start(): void {
+  /** `dummy`: the --enable-dummy level ('override' makes every datapath and port type a dummy). */
+  start(dummy: '' | 'override' | 'system' = ''): void {
     const db = join(this.dir, 'conf.db');
     this.run('ovsdb-tool', ['create', db, SCHEMA]);
     this.run('ovsdb-server', [
@@ -47,7 +48,7 @@ export class ReferenceOvs {
     this.run('ovs-vsctl', ['--no-wait', '--', 'init']);
     this.run('ovs-vswitchd', [
       '--detach', '--no-chdir', '--pidfile', '-vconsole:off', '--log-file',
-      '--enable-dummy', '--disable-system', '--disable-system-route', `unix:${join(this.dir, 'db.sock')}`,
+      dummy === '' ? '--enable-dummy' : `--enable-dummy=${dummy}`, '--disable-system', '--disable-system-route', `unix:${join(this.dir, 'db.sock')}`,
     ]);
     this.run('ovs-appctl', ['version']);
   }
