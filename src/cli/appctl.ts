@@ -1,7 +1,9 @@
 /*
  * tsovs-appctl: sends one command to a running daemon's control socket and prints the reply
  * (OVS ovs-appctl). `-t TARGET` names the daemon (pidfile in the run directory) or a socket
- * path. A server error is printed, followed by "TARGET: server returned an error", exit 2.
+ * path. A server error is printed, followed by "TARGET: server returned an error", exit 2;
+ * a daemon that cannot be reached or drops the connection is one line, exit 1; -T running
+ * out ends the process with SIGALRM, as OVS's alarm does (see EXIT_ALARM).
  */
 import { unixctlTransact, UnixctlClientError } from '../vswitchd/unixctl.js';
 import { errnoText } from '../vswitchd/rundir.js';
@@ -9,6 +11,15 @@ import { programVersion } from '../vswitchd/version.js';
 import { CliError, parseSeconds, runTool, targetSocket, processOutput, type Output } from './cli-util.js';
 
 const PROG = 'tsovs-appctl';
+
+/**
+ * What appctlMain returns when -T ran out: the shell's status for a death by SIGALRM, which
+ * is how ovs-appctl ends then. The tsovs-appctl binary turns it into that signal.
+ */
+export const EXIT_ALARM = 128 + 14;
+
+/** Failures after the connection was made (OVS: "TARGET: transaction error (...)"). */
+const TRANSACTION_ERRORS = new Set(['EOF', 'EPIPE', 'ECONNRESET', 'EPROTO']);
 
 const USAGE = `${PROG}, for querying and controlling tsovs daemons
 usage: ${PROG} [TARGET] COMMAND [ARG...]
@@ -102,16 +113,16 @@ export async function appctlMain(argv: string[], io: Output = processOutput): Pr
       const parsed = parseArgs(argv, io);
       if (typeof parsed === 'number') return parsed;
       const target = parsed.target ?? 'tsovs-vswitchd';
-      const sock = targetSocket(parsed.target, parsed.rundir, 2);
+      const sock = targetSocket(parsed.target, parsed.rundir, 1);
       const [method, ...params] = parsed.command;
       let reply;
       try {
         reply = await unixctlTransact(sock, method, params, parsed.timeout * 1000);
       } catch (e) {
         if (e instanceof UnixctlClientError) {
-          if (e.code === 'ETIMEDOUT') throw new CliError('timeout expired', 2);
-          if (e.code === 'EPIPE') throw new CliError(`${target}: transaction error (${errnoText(e.code)})`, 2);
-          throw new CliError(`cannot connect to "${sock}" (${errnoText(e.code, e.message)})`, 2);
+          if (e.code === 'ETIMEDOUT') throw new CliError('timeout expired', EXIT_ALARM);
+          if (TRANSACTION_ERRORS.has(e.code)) throw new CliError(`${target}: transaction error (${errnoText(e.code, e.message)})`, 1);
+          throw new CliError(`cannot connect to "${sock}" (${errnoText(e.code, e.message)})`, 1);
         }
         throw e;
       }

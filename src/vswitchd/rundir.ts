@@ -47,6 +47,9 @@ export function errnoText(code: string | undefined, fallback = 'error'): string 
     EINVAL: 'Invalid argument',
     EPROTO: 'Protocol error',
     EADDRINUSE: 'Address already in use',
+    ECONNRESET: 'Connection reset by peer',
+    // Not an errno: a stream that ended (OVS's ovs_strerror(EOF)).
+    EOF: 'End of file',
   };
   return (code && text[code]) || fallback;
 }

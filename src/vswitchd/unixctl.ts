@@ -174,7 +174,10 @@ export interface UnixctlReply {
   error: string | null;
 }
 
-/** A connection or transport failure; `code` is the errno name (ENOENT, ECONNREFUSED, ETIMEDOUT). */
+/**
+ * A connection or transport failure; `code` is the errno name (ENOENT, ECONNREFUSED,
+ * ETIMEDOUT), or EOF when the server closed the connection before replying.
+ */
 export class UnixctlClientError extends Error {
   constructor(
     message: string,
@@ -225,6 +228,6 @@ export function unixctlTransact(path: string, method: string, params: string[], 
       }
     });
     sock.on('error', (e: NodeJS.ErrnoException) => finish(new UnixctlClientError(e.message, e.code ?? 'EIO')));
-    sock.on('close', () => finish(new UnixctlClientError('connection closed by the server', 'EPIPE')));
+    sock.on('close', () => finish(new UnixctlClientError('connection closed by the server', 'EOF')));
   });
 }
