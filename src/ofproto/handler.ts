@@ -20,6 +20,10 @@ import { xlate } from './xlate/xlate.js';
 import type { XlateOptions } from './xlate/context.js';
 import type { OfpAction } from './ofp-actions.js';
 import { decodeControllerUserdata, decodeSlowPathUserdata, encodeSlowPathUserdata } from './xlate/userdata.js';
+import { coverageCounter } from '../util/coverage.js';
+
+const COV_XLATE = coverageCounter('xlate_actions');
+const COV_FLOW_LIMIT_HIT = coverageCounter('upcall_flow_limit_hit');
 
 /** OVS UPCALL_MAX_BATCH. */
 export const UPCALL_MAX_BATCH = 64;
@@ -156,6 +160,7 @@ export class Handler {
       const opts = this.xlateOpts;
       opts.packet = u.packet;
       opts.now = now;
+      COV_XLATE.count++;
       return xlate(bridge, u.key, opts);
     } finally {
       this.xlateOpts.packet = null;
@@ -182,6 +187,7 @@ export class Handler {
 
     if (this.nFlows >= backer.flowLimit) {
       this.stats.limited++;
+      COV_FLOW_LIMIT_HIT.count++;
     } else {
       // The translation's mask is fresh and only has datapath words set; the datapath masks the key.
       const exact = !backer.megaflows;
