@@ -2,7 +2,8 @@
  * coverage/show and coverage/read-counter (src/vswitchd/coverage.ts) in virtual time: the
  * line format, rates over 5 s / minute / hour from the interval ring, counts spread over
  * intervals that passed unseen, the hash checked against values real OVS printed (and
- * against a live reference OVS), and the ring checked against a plain model on random runs.
+ * against a live reference OVS), the ring checked against a plain model on random runs, and
+ * the daemon's counters and rates following real events and its injected clock.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,15 @@ import { CoverageRegistry } from '../../src/util/coverage.js';
 import { COVERAGE_RUN_INTERVAL, CoverageRates, coverageHash, registerCoverageCommands } from '../../src/vswitchd/coverage.js';
 import type { UnixctlHandler } from '../../src/vswitchd/unixctl.js';
 import { ReferenceOvs } from '../support/reference-ovs.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Daemon } from '../../src/vswitchd/daemon.js';
+import { Vlog } from '../../src/vswitchd/vlog.js';
+import { ofprotoHostFactory, type OfprotoHost } from '../../src/vswitchd/ofproto-host.js';
+import { unixctlTransact } from '../../src/vswitchd/unixctl.js';
+import { vsctlMain } from '../../src/cli/vsctl/vsctl.js';
+import { DummyNetdev } from '../../src/netdev/dummy.js';
 
 const HEADER = /^Event coverage, avg rate over last: 5 seconds, last minute, last hour, {2}hash=[0-9a-f]{8}:$/;
 /** `%-24s %5.1f/sec %9.3f/sec %13.4f/sec   total: %llu` (a field grows when its value does not fit). */
@@ -234,4 +244,60 @@ test('the ring matches a slot-by-slot model, also across gaps longer than an hou
     ),
     { seed: 20261125, numRuns: 300 },
   );
+});
+
+test('the daemon: counters move with real events, coverage/show rates follow its clock', async () => {
+  const clock = new ManualClock(0);
+  let host: OfprotoHost | null = null;
+  const inner = ofprotoHostFactory({ dummy: 'override', clock });
+  const d = await Daemon.start({
+    rundir: fs.mkdtempSync(path.join(os.tmpdir(), 'tsovs-cov-')),
+    vlog: new Vlog({ console: () => undefined }),
+    bridgeHost: async (s) => (host = (await inner(s)) as OfprotoHost),
+  });
+  const app = async (...a: string[]): Promise<string> => {
+    const r = await unixctlTransact(d.socketPath, a[0]!, a.slice(1));
+    assert.equal(r.error, null);
+    return r.result!;
+  };
+  const read = async (name: string): Promise<number> => Number(await app('coverage/read-counter', name));
+  try {
+    const io = { out: () => undefined, err: (s: string) => assert.fail(s) };
+    const names = ['bridge_reconfigure', 'ofproto_update_port', 'dpif_port_add', 'dpif_flow_put', 'dpif_execute', 'xlate_actions',
+      'netdev_received', 'netdev_sent', 'mac_learning_learned'] as const;
+    const before = new Map<string, number>();
+    for (const n of names) before.set(n, await read(n));
+    assert.equal(await vsctlMain([`--db=unix:${d.socketPath}`, 'add-br', 'br0', '--', 'add-port', 'br0', 'p1', '--', 'add-port', 'br0', 'p2'], io), 0);
+    const br = host!.ofproto.bridge('br0')!;
+    const frame = new Uint8Array(60);
+    frame.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x88, 0xb5]);
+    (br.portByName('p1')!.netdev as DummyNetdev).receive(frame);
+    host!.ofproto.handleUpcalls();
+    const delta = async (n: string): Promise<number> => (await read(n)) - before.get(n)!;
+    assert.ok((await delta('bridge_reconfigure')) >= 1);
+    assert.equal(await delta('ofproto_update_port'), 2); // p1 and p2 added
+    assert.equal(await delta('dpif_port_add'), 4); // the datapath's own port, br0, p1, p2
+    assert.equal(await delta('dpif_flow_put'), 1); // the megaflow for the flooded frame
+    assert.equal(await delta('xlate_actions'), 1);
+    assert.equal(await delta('dpif_execute'), 1);
+    assert.equal(await delta('netdev_received'), 1);
+    assert.equal(await delta('netdev_sent'), 2); // flooded to p2 and br0
+    assert.equal(await delta('mac_learning_learned'), 1);
+
+    // Rates: nothing rolled yet; once the clock passes an interval, this process's counts
+    // so far are the last 5 s (rates were created with the daemon, in this process).
+    const put = await read('dpif_flow_put');
+    const line = (text: string): string => text.split('\n').find((l) => l.startsWith('dpif_flow_put '))!;
+    assert.equal(line(await app('coverage/show')), `dpif_flow_put${' '.repeat(14)}0.0/sec     0.000/sec        0.0000/sec   total: ${put}`);
+    clock.advance(COVERAGE_RUN_INTERVAL);
+    const f = (v: number, d: number, w: number): string => v.toFixed(d).padStart(w);
+    assert.equal(line(await app('coverage/show')), `dpif_flow_put            ${f(put / 5, 1, 5)}/sec ${f(put / 60, 3, 9)}/sec ${f(put / 3600, 4, 13)}/sec   total: ${put}`);
+    const text = await app('coverage/show');
+    assert.match(text.split('\n')[0]!, HEADER);
+    for (const l of text.trimEnd().split('\n').slice(1, -1)) assert.match(l, LINE);
+    assert.match(text, /\n\d+ events never hit\n$/);
+    assert.equal((await unixctlTransact(d.socketPath, 'coverage/read-counter', ['nope'])).error, 'No such counter');
+  } finally {
+    await d.stop();
+  }
 });
