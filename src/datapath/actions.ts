@@ -54,6 +54,22 @@ export interface OutputAction {
   readonly port: number;
 }
 
+const sharedOutputs: (OutputAction | undefined)[] = [];
+
+/**
+ * The output action to `port`. Datapath actions are immutable data, so translations share
+ * one object per port instead of allocating one per output of every flow setup.
+ */
+export function outputAction(port: number): OutputAction {
+  if (!(port >= 0 && port <= 0xffff && Number.isInteger(port))) return { type: DpActionType.OUTPUT, port };
+  let a = sharedOutputs[port];
+  if (a === undefined) {
+    a = { type: DpActionType.OUTPUT, port };
+    sharedOutputs[port] = a;
+  }
+  return a;
+}
+
 export interface UserspaceAction {
   readonly type: typeof DpActionType.USERSPACE;
   /** Upcall channel id (OVS's netlink pid); tsovs has one queue, kept for the text form. */

@@ -6,7 +6,7 @@
  * packet-ins, MAC-learning side effects to replay, slow-path reasons, errors).
  */
 import type { DpAction } from '../../datapath/actions.js';
-import { DpActionType } from '../../datapath/actions.js';
+import { outputAction } from '../../datapath/actions.js';
 import type { Packet } from '../../packet/packet.js';
 import type { XlateBridge, XlateBucket, XlateGroup, XlateRule } from '../xlate-bridge.js';
 import { commitOdpActions } from './commit.js';
@@ -263,7 +263,7 @@ export class XlateCtx<A> {
   }
 
   emitOutput(dpPort: number): void {
-    this.odp.push({ type: DpActionType.OUTPUT, port: dpPort });
+    this.odp.push(outputAction(dpPort));
   }
 
   /** Records that group `g` ran `bucket` (null: all of them), as OVS xlate_group_stats does. */
