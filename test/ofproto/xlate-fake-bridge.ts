@@ -7,6 +7,7 @@ import { MacLearning } from '../../src/ofproto/mac-learning.js';
 import { RecircTable } from '../../src/ofproto/xlate/recirc.js';
 import { OfpactType, type OfpAction } from '../../src/ofproto/ofp-actions.js';
 import { learnFlowMod } from '../../src/ofproto/learn.js';
+import { conjunctionsOf } from '../../src/ofproto/rule.js';
 import { OFPP_LOCAL, type OfPort } from '../../src/ofproto/ofp-port.js';
 import type {
   FragHandling,
@@ -87,7 +88,7 @@ export class FakeBridge implements XlateBridge<OfpAction> {
       flags: 0,
     };
     while (this.tables.length <= table) this.tables.push(new Classifier());
-    this.tables[table]!.insert({ key: match.key, mask: match.mask, priority, data: rule });
+    this.tables[table]!.insert({ key: match.key, mask: match.mask, priority, data: rule }, conjunctionsOf(actions));
     return rule;
   }
 
@@ -157,7 +158,7 @@ export class FakeBridge implements XlateBridge<OfpAction> {
       actions: fm.actions,
       flags: fm.flags,
     };
-    t.insert({ key: rule.key, mask: rule.mask, priority: rule.priority, data: rule });
+    t.insert({ key: rule.key, mask: rule.mask, priority: rule.priority, data: rule }, conjunctionsOf(rule.actions));
   }
 }
 
