@@ -44,9 +44,7 @@ import {
 } from './ofproto-events.js';
 import { Rule, type RuleOwner } from './rule.js';
 import type { FragHandling, TableMissConfig, XlateBridge, XlateRule } from './xlate-bridge.js';
-import { coverageCounter } from '../util/coverage.js';
 
-const COV_XLATE = coverageCounter('xlate_actions');
 
 export type FailMode = 'standalone' | 'secure';
 
@@ -413,7 +411,6 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
     extract(packet, flow);
     flow[W_IN_PORT] = inPort;
     const now = this.now();
-    COV_XLATE.count++;
     const res = xlate(this, flow, { packet, sideEffects: true, now, actions, inPacketOut: true, ofInPort: true });
     pushStats(res.rules, res.groups, [], null, 1, packet.len, now, 0, null, now);
     const acts = res.actions;

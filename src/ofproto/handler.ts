@@ -22,7 +22,6 @@ import type { OfpAction } from './ofp-actions.js';
 import { decodeControllerUserdata, decodeSlowPathUserdata, encodeSlowPathUserdata } from './xlate/userdata.js';
 import { coverageCounter } from '../util/coverage.js';
 
-const COV_XLATE = coverageCounter('xlate_actions');
 const COV_FLOW_LIMIT_HIT = coverageCounter('upcall_flow_limit_hit');
 
 /** OVS UPCALL_MAX_BATCH. */
@@ -160,7 +159,6 @@ export class Handler {
       const opts = this.xlateOpts;
       opts.packet = u.packet;
       opts.now = now;
-      COV_XLATE.count++;
       return xlate(bridge, u.key, opts);
     } finally {
       this.xlateOpts.packet = null;

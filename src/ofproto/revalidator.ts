@@ -18,9 +18,7 @@ import { slowPathAction } from './handler.js';
 import { pushStats } from './push-stats.js';
 import { dpActionsEqual, Ukey, type TableLookup } from './ukey.js';
 import { xlate } from './xlate/xlate.js';
-import { coverageCounter } from '../util/coverage.js';
 
-const COV_XLATE = coverageCounter('xlate_actions');
 
 /** How often the daemon should call revalidate() (OVS ofproto_max_revalidator default, ms). */
 export const REVALIDATE_INTERVAL = 500;
@@ -161,7 +159,6 @@ export class Revalidator {
     this.backer.lookupLog = lookups;
     let res;
     try {
-      COV_XLATE.count++;
       res = xlate(ukey.bridge, ukey.flow, { sideEffects: false, now });
     } finally {
       this.backer.lookupLog = null;

@@ -58,9 +58,7 @@ import { xlateStrerror } from './xlate/context.js';
 import { printTraceNodes, type TraceNode } from './xlate/trace-node.js';
 import { formatUserdata, SLOW_EXPLANATIONS } from './xlate/userdata.js';
 import { OFPACT_XLATE_OPS, xlateWith } from './xlate/xlate.js';
-import { coverageCounter } from '../util/coverage.js';
 
-const COV_XLATE = coverageCounter('xlate_actions');
 
 const ALL = 0xffffffff;
 
@@ -207,7 +205,6 @@ export function traceText(bridge: XlateBridge<OfpAction>, flow: Uint32Array, opt
   const nodes: TraceNode[] = [];
   const ops = opts.formatActions ? { ...OFPACT_XLATE_OPS, formatActions: opts.formatActions } : OFPACT_XLATE_OPS;
   const generate = opts.generate ?? false;
-  COV_XLATE.count++;
   const result = xlateWith(
     bridge,
     initial,

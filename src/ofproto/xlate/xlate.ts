@@ -47,6 +47,10 @@ import { lookupFromTable, reportTable, runLookupResult } from './table.js';
 import { TraceNodeType } from './trace-node.js';
 import { finishFreezing } from './freeze.js';
 import type { FrozenSegment, FrozenState } from './recirc.js';
+import { coverageCounter } from '../../util/coverage.js';
+
+/** OVS's xlate_actions coverage event: every translation, whoever asks for it. */
+const COV_XLATE = coverageCounter('xlate_actions');
 
 function freeze(ctx: XlateCtx<OfpAction>): void {
   if (!ctx.bridge.recirc) {
@@ -245,6 +249,7 @@ export function xlateWith(
 ): XlateResult<OfpAction> {
   // The flow, mask and base flow are scratch, one set per nesting level: a packet-in
   // listener may send a packet-out, which translates inside this translation.
+  COV_XLATE.count++;
   if (scratchDepth === scratch.length) scratch.push(new XlateScratch());
   const sc = scratch[scratchDepth++]!;
   try {
