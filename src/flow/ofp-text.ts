@@ -31,7 +31,12 @@ function valueEnd(s: string, start: number, delims: string): number {
  * the matching ')', extended by a following "->dst" as in "load(...)->x".
  */
 export function parseKeyValues(input: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+  return parseKeyValuesRest(input).map(([k, v]) => [k, v]);
+}
+
+/** parseKeyValues, each pair with the input left after it (OVS error messages quote it). */
+export function parseKeyValuesRest(input: string): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
   let pos = 0;
   const s = input;
   for (;;) {
@@ -46,7 +51,7 @@ export function parseKeyValues(input: string): Array<[string, string]> {
     if (keyDelim === ':' || keyDelim === '=') delims = ', \t\r\n';
     else if (keyDelim === '(') delims = ')';
     else {
-      out.push([key, '']);
+      out.push([key, '', s.slice(pos)]);
       continue;
     }
     const vStart = pos;
@@ -54,8 +59,8 @@ export function parseKeyValues(input: string): Array<[string, string]> {
     if (keyDelim === '(' && s[vEnd] === ')' && s[vEnd + 1] === '-' && s[vEnd + 2] === '>') {
       vEnd = valueEnd(s, vEnd, ', \t\r\n');
     }
-    out.push([key, s.slice(vStart, vEnd)]);
     pos = vEnd < s.length ? vEnd + 1 : vEnd;
+    out.push([key, s.slice(vStart, vEnd), s.slice(pos)]);
   }
 }
 

@@ -11,18 +11,29 @@ import { sendMods } from './cmd-flows.js';
 import { readLines } from './flow-file.js';
 import { OFPGC, parseGroupMod, type ParsedGroupMod } from './group-syntax.js';
 import { OFPM_ALL, OFPMC, parseMeterMod } from './meter-syntax.js';
-import { checkUsable, P_ANY, P_OF10_ANY, P_OF13_UP, P_OF15_UP_ONLY, protocolsFromVersions, setProtocolForFlowMod } from './protocol.js';
+import { checkUsable, P_ANY, P_OF13_UP, protocolsFromVersions, setProtocolForFlowMod } from './protocol.js';
+
+/** OVS bad_group_cmd: what OpenFlow 1.1-1.4 group-mods cannot express. */
+function checkGroupCommand(command: number, version: number): void {
+  if (version === 1 || version >= 6) return;
+  if (command === OFPGC.INSERT_BUCKET || command === OFPGC.REMOVE_BUCKET) {
+    const name = command === OFPGC.INSERT_BUCKET ? 'insert-bucket' : 'remove-bucket';
+    throw new CliError(`${name} needs OpenFlow 1.5 or later ('-O OpenFlow15')`);
+  }
+}
 
 async function groupMods(ctx: OfctlContext, sw: string, gms: readonly ParsedGroupMod[]): Promise<void> {
   const allowed = protocolsFromVersions(ctx.o.versions);
   let usable = P_ANY;
-  for (const g of gms) if (g.needsOf15) usable &= P_OF10_ANY | P_OF15_UP_ONLY;
+  for (const g of gms) usable &= g.usable;
   if (ctx.o.bundle) usable &= P_OF13_UP;
   checkUsable(usable, allowed);
   const c = await ctx.open(sw);
   try {
     await setProtocolForFlowMod(c, usable, allowed);
     const reqs = gms.map((g) => {
+      // OpenFlow 1.1-1.4 have no bucket ids nor group properties: the codec leaves them out, as OVS.
+      checkGroupCommand(g.msg.command, c.version);
       try {
         return c.encode(g.msg);
       } catch (e) {
@@ -75,7 +86,7 @@ export async function dumpGroups(ctx: OfctlContext, args: string[]): Promise<voi
       if (/^any$/i.test(a)) id = 0xffffffff;
       else if (/^[0-9]+$/.test(a) && Number(a) <= 0xffffffff) id = Number(a);
     }
-    await ctx.dumpTransaction(c, c.encode({ type: OfType.GROUP_DESC_STATS_REQUEST, xid: 0, flags: 0, groupId: c.version >= 6 ? id : OFPG_ALL }), sw);
+    await ctx.dumpTransaction(c, c.encode({ type: OfType.GROUP_DESC_STATS_REQUEST, xid: 0, flags: 0, groupId: c.version >= 6 || c.version === 1 ? id : OFPG_ALL }), sw);
   } finally {
     c.close();
   }

@@ -1,15 +1,33 @@
 /*
  * ovs-ofctl's group syntax (OVS parse_ofp_group_mod_str and ofp_print_group):
  *   group_id=1,type=select,bucket=weight:10,actions=output:1,bucket=output:2
- * parsed into a group-mod message for add-group / mod-group / del-groups, and group
- * descriptions and statistics formatted back the way dump-groups and dump-group-stats print.
+ *   group_id=2,type=select,selection_method=hash,fields(ip_src,nw_proto),bucket=...
+ * parsed into a group-mod message for add-group / mod-group / del-groups, with the OpenFlow
+ * protocols that can carry it as ovs-ofctl works them out, and group descriptions and
+ * statistics formatted back the way dump-groups and dump-group-stats print.
  */
+import { isAllOnes, isAllZeros, mfFromName } from '../../flow/meta-flow.js';
+import { mfFormat, mfParseValue } from '../../flow/mf-value.js';
 import { formatOfpPort, parseOfpPort, OFPP_ANY, OFPP_CONTROLLER, OFPP_MAX, type PortMap, type TableMap } from '../../flow/ofp-port.js';
-import { parseKeyValues, strToU16, strToU32 } from '../../flow/ofp-text.js';
-import { OfType, OFPG_ALL, OFPG_ANY, type GroupBucket, type GroupDescEntry, type GroupModMsg, type GroupStatsEntry } from '../../openflow/codec/index.js';
+import { parseKeyValues, parseKeyValuesRest, strToU16, strToU32, strToU64Text } from '../../flow/ofp-text.js';
+import {
+  isSelectionMaskValid,
+  NTR_MAX_SELECTION_METHOD_LEN,
+  OfType,
+  OFPG_ALL,
+  OFPG_ANY,
+  sortSelectionFields,
+  type GroupBucket,
+  type GroupDescEntry,
+  type GroupModMsg,
+  type GroupProps,
+  type GroupSelectionField,
+  type GroupStatsEntry,
+} from '../../openflow/codec/index.js';
 import { formatActions } from '../../openflow/flow-syntax/actions-format.js';
 import { parseActions } from '../../openflow/flow-syntax/actions-parse.js';
 import { formatDuration } from '../../openflow/flow-syntax/flow-stats.js';
+import { actionsUsable, P_ANY, P_OF10_ANY, P_OF15_UP_ONLY } from './protocol.js';
 
 /** OFPGC_* commands. */
 export const OFPGC = { ADD: 0, MODIFY: 1, DELETE: 2, INSERT_BUCKET: 3, REMOVE_BUCKET: 5, ADD_OR_MOD: 0x8000 } as const;
@@ -27,11 +45,20 @@ export interface GroupParseOptions {
   tables?: TableMap;
 }
 
-/** A parsed group-mod, plus whether it needs OpenFlow 1.5 (bucket ids). */
+/**
+ * A parsed group-mod, plus the protocols (protocol.ts P bits) that can carry it, as OVS
+ * works them out. As in OVS 3.1, parsing a bucket's actions starts that set over, so what
+ * bucket_id, selection_method, fields and the bucket commands require (OpenFlow 1.0 or 1.5)
+ * only holds when no bucket follows; otherwise an OpenFlow 1.1-1.4 connection sends the
+ * group without them.
+ */
 export interface ParsedGroupMod {
   msg: GroupModMsg;
-  needsOf15: boolean;
+  usable: number;
 }
+
+/** What the OpenFlow 1.5 group extensions need: OVS's NXT_GROUP_MOD (1.0) or 1.5. */
+const P_GROUP15 = P_OF10_ANY | P_OF15_UP_ONLY;
 
 type R<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -39,12 +66,11 @@ function err<T>(error: string): R<T> {
   return { ok: false, error };
 }
 
-function parseBucket(text: string, type: number, o: GroupParseOptions): R<{ b: GroupBucket; of15: boolean }> {
+function parseBucket(text: string, type: number, o: GroupParseOptions): R<GroupBucket> {
   let weight = type === OFPGT.SELECT ? 1 : 0;
   let bucketId = BUCKET_ALL;
   let watchPort = OFPP_ANY;
   let watchGroup = OFPG_ANY;
-  let of15 = false;
   const actions: string[] = [];
   for (const [key, value] of parseKeyValues(text)) {
     const k = key.toLowerCase();
@@ -66,7 +92,6 @@ function parseBucket(text: string, type: number, o: GroupParseOptions): R<{ b: G
       if (!r.ok) return err(r.error);
       if (r.value > BUCKET_MAX) return err(`invalid bucket_id id ${r.value}`);
       bucketId = r.value;
-      of15 = true;
     } else if (k === 'action' || k === 'actions') {
       actions.push(value);
     } else {
@@ -79,7 +104,28 @@ function parseBucket(text: string, type: number, o: GroupParseOptions): R<{ b: G
   }
   const acts = parseActions(actions.join(','), o);
   if (!acts.ok) return err(acts.error);
-  return { ok: true, value: { b: { bucketId, weight, watchPort, watchGroup, actions: acts.value }, of15 } };
+  return { ok: true, value: { bucketId, weight, watchPort, watchGroup, actions: acts.value } };
+}
+
+/** OVS parse_select_group_field: "ip_src,nw_proto" or masks "ip_dst=255.255.255.0", added to `out`. */
+function parseSelectFields(text: string, ports: PortMap | undefined, out: GroupSelectionField[]): string | null {
+  for (const [name, value, rest] of parseKeyValuesRest(text)) {
+    const f = mfFromName(name);
+    if (!f) return `${rest}: unknown field ${name}`;
+    if (out.some((x) => x.field.id === f.id)) return `${name}: duplicate field`;
+    let mask: Uint8Array;
+    if (value !== '') {
+      const r = mfParseValue(f, value, ports);
+      if (!r.ok) return r.error;
+      mask = r.value;
+      if (isAllZeros(mask)) return `${rest}: values are wildcards here and must not be all-zeros`;
+      if (!isSelectionMaskValid(f, mask)) return `${value}: invalid mask for field ${f.name}`;
+    } else {
+      mask = new Uint8Array(f.nBytes).fill(0xff);
+    }
+    out.push({ field: f, mask });
+  }
+  return null;
 }
 
 /**
@@ -109,11 +155,14 @@ export function parseGroupMod(text: string, command: number | 'auto', o: GroupPa
   const fBuckets = fType || cmd === OFPGC.INSERT_BUCKET;
   const fCmdBucket = cmd === OFPGC.INSERT_BUCKET || cmd === OFPGC.REMOVE_BUCKET;
   const fCmdBucketAll = cmd === OFPGC.REMOVE_BUCKET;
-  let needsOf15 = fCmdBucket;
+  let usable = fCmdBucket ? P_GROUP15 : P_ANY;
   const msg: { -readonly [K in keyof GroupModMsg]: GroupModMsg[K] } & { buckets: GroupBucket[] } = {
     type: OfType.GROUP_MOD, xid: 0, command: cmd, groupType: OFPGT.ALL, groupId: OFPG_ANY, commandBucketId: BUCKET_ALL, buckets: [],
   };
-  if (cmd === OFPGC.DELETE && s === '') return { ok: true, value: { msg: { ...msg, groupId: OFPG_ALL }, needsOf15 } };
+  if (cmd === OFPGC.DELETE && s === '') return { ok: true, value: { msg: { ...msg, groupId: OFPG_ALL }, usable } };
+  let method = '';
+  let param = 0n;
+  const fields: GroupSelectionField[] = [];
 
   const at = s.indexOf('bucket=');
   let bucketText: string | null = null;
@@ -154,15 +203,33 @@ export function parseGroupMod(text: string, command: number | 'auto', o: GroupPa
       if (types[value] === undefined) return err(`invalid group type ${value}`);
       msg.groupType = types[value]!;
       hadType = true;
-    } else if (name === 'selection_method' || name === 'selection_method_param' || name === 'fields') {
-      if (!fType) return err(`${name === 'fields' ? 'fields are' : name.replace(/_/g, ' ') + ' is'} not needed`);
-      return err(`${name}: group selection methods are not supported`);
+    } else if (name === 'selection_method') {
+      if (!fType) return err('selection method is not needed');
+      if (new TextEncoder().encode(value).length >= NTR_MAX_SELECTION_METHOD_LEN) {
+        return err(`selection method is longer than ${NTR_MAX_SELECTION_METHOD_LEN - 1} bytes long`);
+      }
+      method = value;
+      usable &= P_GROUP15;
+    } else if (name === 'selection_method_param') {
+      if (!fType) return err('selection method param is not needed');
+      const r = strToU64Text(value);
+      if (!r.ok) return err(r.error);
+      param = r.value;
+      usable &= P_GROUP15;
+    } else if (name === 'fields') {
+      if (!fType) return err('fields are not needed');
+      const e = parseSelectFields(value, o.ports, fields);
+      if (e !== null) return err(e);
+      usable &= P_GROUP15;
     } else {
       return err(`unknown keyword ${name}`);
     }
   }
   if (msg.groupId === OFPG_ANY) return err('must specify a group_id');
   if (fType && !hadType) return err('must specify a type');
+  if (method !== 'hash' && fields.length) return err('fields may only be specified with "selection_method=hash"');
+  if (method === '' && param !== 0n) return err('selection_method_param is only allowed with "selection_method"');
+  if (method !== '') msg.props = { selectionMethod: method, selectionMethodParam: param, fields: sortSelectionFields(fields) };
   if (fCmdBucket) {
     if (!(fCmdBucketAll || hadCmdBucket)) return err('must specify a command bucket id');
   } else if (hadCmdBucket) {
@@ -175,9 +242,10 @@ export function parseGroupMod(text: string, command: number | 'auto', o: GroupPa
     const next = body.indexOf('bucket=');
     const r = parseBucket(next >= 0 ? body.slice(0, next) : body, msg.groupType, o);
     if (!r.ok) return err(r.error);
-    if (r.value.of15) needsOf15 = true;
-    msg.buckets.push(r.value.b);
-    if (cmd !== OFPGC.INSERT_BUCKET && msg.groupType !== OFPGT.SELECT && r.value.b.weight) {
+    // OVS's action parser starts the usable protocols over (see ParsedGroupMod).
+    usable = actionsUsable(r.value.actions);
+    msg.buckets.push(r.value);
+    if (cmd !== OFPGC.INSERT_BUCKET && msg.groupType !== OFPGT.SELECT && r.value.weight) {
       return err('Only select groups can have bucket weights.');
     }
     bucketText = next >= 0 ? body.slice(next) : null;
@@ -192,7 +260,7 @@ export function parseGroupMod(text: string, command: number | 'auto', o: GroupPa
     used.add(nextId);
     return { ...b, bucketId: nextId };
   });
-  return { ok: true, value: { msg, needsOf15 } };
+  return { ok: true, value: { msg, usable } };
 }
 
 /** OVS ofputil_format_group: "ALL", "ANY" or the number. */
@@ -206,6 +274,19 @@ function bucketIdText(label: string, id: number, version: number): string {
   return `${label}${v},`;
 }
 
+/** The selection-method part of a group's text (OVS ofputil_group_properties_format), with its leading comma. */
+export function formatGroupProps(props: GroupProps | undefined): string {
+  if (!props || props.selectionMethod === '') return '';
+  let s = `,selection_method=${props.selectionMethod}`;
+  if (props.selectionMethodParam !== 0n) s += `,selection_method_param=${BigInt.asUintN(64, props.selectionMethodParam)}`;
+  const list = sortSelectionFields(props.fields)
+    .map(({ field, mask }) => (isAllOnes(mask) ? field.name : `${field.name}=${mfFormat(field, mask, null)}`))
+    .join(',');
+  if (props.fields.length === 1) s += `,fields=${list}`;
+  else if (props.fields.length > 1) s += `,fields(${list})`;
+  return s;
+}
+
 /** OVS ofp_print_group: "group_id=1,type=all,bucket=actions=output:1". */
 export function formatGroup(
   groupId: number,
@@ -214,9 +295,11 @@ export function formatGroup(
   version: number,
   suppressType: boolean,
   o: GroupParseOptions = {},
+  props?: GroupProps,
 ): string {
   let s = `group_id=${groupId >>> 0}`;
   if (!suppressType) s += `,type=${['all', 'select', 'indirect', 'ff', 'unknown'][type > 4 ? 4 : type]}`;
+  s += formatGroupProps(props);
   if (buckets === null) return s;
   s += ',';
   for (const b of buckets) {
@@ -231,7 +314,7 @@ export function formatGroup(
 
 /** The body of a group description reply. */
 export function formatGroupDescs(entries: readonly GroupDescEntry[], version: number, o: GroupParseOptions = {}): string {
-  return entries.map((e) => `\n ${formatGroup(e.groupId, e.groupType, e.buckets, version, false, o)}`).join('');
+  return entries.map((e) => `\n ${formatGroup(e.groupId, e.groupType, e.buckets, version, false, o, e.props)}`).join('');
 }
 
 /** The body of a group statistics reply. */
@@ -257,5 +340,5 @@ export function formatGroupMod(m: GroupModMsg, version: number, o: GroupParseOpt
   const bucketCmd = m.command === OFPGC.INSERT_BUCKET || m.command === OFPGC.REMOVE_BUCKET;
   let s = `\n ${names[m.command] ?? `cmd:${m.command}`} `;
   if (bucketCmd) s += bucketIdText('command_bucket_id:', m.commandBucketId, version);
-  return s + formatGroup(m.groupId, m.groupType, m.buckets, version, bucketCmd, o);
+  return s + formatGroup(m.groupId, m.groupType, m.buckets, version, bucketCmd, o, m.props);
 }

@@ -90,7 +90,8 @@ export function protocolOfVersion(version: number): number {
   return [0, P.OF10_STD, P.OF11_STD, P.OF12_OXM, P.OF13_OXM, P.OF14_OXM, P.OF15_OXM][version] ?? 0;
 }
 
-function actionsUsable(acts: readonly OfpAction[]): number {
+/** What an action list can be sent with. */
+export function actionsUsable(acts: readonly OfpAction[]): number {
   let u = P_ANY;
   for (const a of acts) {
     if (a.type === OfpactType.METER) u &= P_OF13_UP;

@@ -9,9 +9,9 @@
  */
 import { hashBytes, hashInt, hashUint64Basis } from './ovs-hash.js';
 import { flowHashSymmetricL4, flowMaskHashFields, HashFields } from './flow-hash.js';
-import { mfFromName, mfGetValue, type MfField } from '../../flow/meta-flow.js';
+import { mfGetValue } from '../../flow/meta-flow.js';
 import { mfArePrereqsOk } from '../../flow/match.js';
-import { mfParseValue } from '../../flow/mf-value.js';
+import { parseSelectionFields } from '../group-fields.js';
 import { maskFieldMasked } from './field-bits.js';
 import { W_DP_HASH } from '../../flow/layout.js';
 import { OFPP_ANY, OFPP_CONTROLLER } from '../ofp-port.js';
@@ -91,20 +91,7 @@ function bestLiveBucket<A>(ctx: XlateCtx<A>, g: XlateGroup<A>, basis: number): X
 /** OVS pick_hash_fields_select_group: hash_bytes over the selection fields, in field-table order. */
 function hashFieldsBasis<A>(ctx: XlateCtx<A>, g: XlateGroup<A>): number {
   let basis = hashUint64Basis(g.selectionMethodParam ?? 0n, 0);
-  const fields: { f: MfField; mask: Uint8Array }[] = [];
-  for (const spec of g.selectionFields) {
-    const eq = spec.indexOf('=');
-    const f = mfFromName(eq < 0 ? spec : spec.slice(0, eq));
-    if (!f) continue;
-    let mask: Uint8Array = new Uint8Array(f.nBytes).fill(0xff);
-    if (eq >= 0) {
-      const r = mfParseValue(f, spec.slice(eq + 1));
-      if (r.ok) mask = r.value;
-    }
-    fields.push({ f, mask });
-  }
-  fields.sort((a, b) => a.f.id - b.f.id);
-  for (const { f, mask } of fields) {
+  for (const { field: f, mask } of parseSelectionFields(g.selectionFields)) {
     if (!mfArePrereqsOk(f, ctx.flow, ctx.wc)) continue;
     const v = mfGetValue(f, ctx.flow);
     for (let i = 0; i < v.length; i++) v[i] = v[i]! & mask[i]!;

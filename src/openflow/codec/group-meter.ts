@@ -1,6 +1,6 @@
 /*
  * Groups and meters on the wire: group-mod (OpenFlow 1.1-1.4 buckets, 1.5 / NXT_GROUP_MOD
- * buckets with properties), group stats / desc / features replies and requests, meter-mod,
+ * buckets with properties, and the selection-method group property of group-props.ts), group stats / desc / features replies and requests, meter-mod,
  * meter stats / config / features. Checks and errors as OVS lib/ofp-group.c and ofp-meter.c.
  */
 
@@ -20,6 +20,7 @@ import {
   type MeterStatsEntry,
 } from './messages.js';
 import { pullProp } from './props.js';
+import { hasGroupProps, pullGroupProps, putGroupProps } from './group-props.js';
 
 export const OFPGC_ADD = 0;
 export const OFPGC_MODIFY = 1;
@@ -196,8 +197,8 @@ export function decodeGroupMod(r: Reader, version: number, xid: number): GroupMo
     if (!ok) fail('OFPGMFC_BAD_BUCKET', 'command bucket id out of range');
     if (bucketLen > r.left) fail('OFPBRC_BAD_LEN', 'bucket list longer than message');
     const buckets = pullBuckets15(r, bucketLen, version, groupType);
-    r.pos = r.end; // group properties (selection method) are not modelled
-    m = { type: OfType.GROUP_MOD, xid, command, groupType, groupId, commandBucketId, buckets };
+    const props = pullGroupProps(r, r.left, groupType, command);
+    m = { type: OfType.GROUP_MOD, xid, command, groupType, groupId, commandBucketId, buckets, ...(props ? { props } : {}) };
   }
   checkGroupMod(m);
   return m;
@@ -216,6 +217,7 @@ export function putGroupModBody(w: Writer, m: GroupModMsg, version: number): voi
   const b0 = w.len;
   putBuckets15(w, m.buckets, version, m.groupType);
   w.set16(lenAt, w.len - b0);
+  putGroupProps(w, m.props, version);
 }
 
 // --- group statistics ----------------------------------------------------------------------------
@@ -272,16 +274,19 @@ export function pullGroupDesc(r: Reader, version: number): GroupDescEntry[] {
     const groupId = r.u32();
     if (length < hdr || length - hdr > r.end - start - hdr) fail('OFPBRC_BAD_LEN', `group desc length ${length}`);
     let buckets: GroupBucket[];
+    let props: GroupDescEntry['props'];
     if (v15) {
       const bucketLen = r.u16();
       r.skip(6);
       if (length < bucketLen + hdr) fail('OFPBRC_BAD_LEN', 'group desc bucket list length');
       buckets = pullBuckets15(r, bucketLen, version, groupType);
+      // Descriptions have no command: OVS checks the property as for an add.
+      props = pullGroupProps(r, length - hdr - bucketLen, groupType, OFPGC_ADD);
     } else {
       buckets = pullBuckets11(r, length - hdr, version);
     }
     r.pos = start + length;
-    out.push({ groupType, groupId, buckets });
+    out.push(props ? { groupType, groupId, buckets, props } : { groupType, groupId, buckets });
   }
   return out;
 }
@@ -295,6 +300,7 @@ export function putGroupDesc(w: Writer, e: GroupDescEntry, version: number): voi
     const b0 = w.len;
     putBuckets15(w, e.buckets, version, e.groupType);
     w.set16(lenAt, w.len - b0);
+    if (hasGroupProps(e.props)) putGroupProps(w, e.props, version);
   } else {
     w.u16(0).u8(e.groupType).u8(0).u32(e.groupId);
     putBuckets11(w, e.buckets, version);

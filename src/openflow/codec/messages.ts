@@ -10,6 +10,7 @@
  */
 
 import type { Match } from '../../flow/match.js';
+import type { MfField } from '../../flow/meta-flow.js';
 import type { OfpAction } from '../../ofproto/ofp-actions.js';
 
 export const OfType = {
@@ -277,6 +278,28 @@ export interface GroupModMsg extends OfMsgBase<typeof OfType.GROUP_MOD> {
   /** OF1.5 insert/remove bucket target (OFPG15_BUCKET_*); 0xffffffff (ALL) otherwise. */
   readonly commandBucketId: number;
   readonly buckets: readonly GroupBucket[];
+  /** Select-group properties (OF1.0 NXT_GROUP_MOD and OF1.5 only; absent or empty method = none). */
+  readonly props?: GroupProps;
+}
+
+/** One field of a select group's hash (selection_method=hash), with the mask applied to it. */
+export interface GroupSelectionField {
+  readonly field: MfField;
+  /** nBytes long; all ones = the whole field. */
+  readonly mask: Uint8Array;
+}
+
+/**
+ * The Netronome selection-method group property (NTRT_SELECTION_METHOD), as OVS models it
+ * (ofputil_group_props). Decoded messages only carry "hash" or "dp_hash"; an encoder writes
+ * whatever method name it is given (up to 15 bytes), as ovs-ofctl does.
+ */
+export interface GroupProps {
+  /** '' = no property. */
+  readonly selectionMethod: string;
+  readonly selectionMethodParam: bigint;
+  /** Ordered by field id (OVS's field_array order); empty for dp_hash and for hash's default. */
+  readonly fields: readonly GroupSelectionField[];
 }
 
 export interface PortModMsg extends OfMsgBase<typeof OfType.PORT_MOD> {
@@ -531,6 +554,8 @@ export interface GroupDescEntry {
   readonly groupType: number;
   readonly groupId: number;
   readonly buckets: readonly GroupBucket[];
+  /** Select-group properties (OF1.0 and OF1.5 replies only). */
+  readonly props?: GroupProps;
 }
 
 export interface GroupDescReplyMsg extends OfMpBase<typeof OfType.GROUP_DESC_STATS_REPLY> {

@@ -7,6 +7,7 @@
 import { FLOW_WORDS, N_REGS, W_CT, W_CT_MARK, W_IN_PORT, W_METADATA, W_REG0, W_SKB_MARK, W_TUN_DST, W_TUN_ID, W_TUN_SRC } from '../../flow/layout.js';
 import type { Match } from '../../flow/match.js';
 import { makeFlowMod, type FlowMod } from '../../ofproto/flow-mod.js';
+import { parseSelectionFields, selectionFieldText } from '../../ofproto/group-fields.js';
 import type { GroupMod } from '../../ofproto/group-table.js';
 import type { MeterMod } from '../../ofproto/meter-table.js';
 import type { FlowRemovedEvent, PacketInEvent } from '../../ofproto/ofproto-events.js';
@@ -30,6 +31,7 @@ import {
   type FlowRemovedMsg,
   type FlowStatsEntry,
   type GroupModMsg,
+  type GroupProps,
   type MeterModMsg,
   type PacketInFormat,
   type PacketInMsg,
@@ -106,6 +108,27 @@ export function groupModFromMsg(m: GroupModMsg): GroupMod | null {
       actions: b.actions,
     })),
     commandBucketId: m.commandBucketId,
+    ...selectionFromProps(m.props),
+  };
+}
+
+/** The group-mod's selection method, parameter and hash fields (the codec only decodes "hash" and "dp_hash"). */
+function selectionFromProps(p: GroupProps | undefined): Pick<GroupMod, 'selectionMethod' | 'selectionMethodParam' | 'selectionFields'> {
+  if (!p || (p.selectionMethod !== 'hash' && p.selectionMethod !== 'dp_hash')) return {};
+  return {
+    selectionMethod: p.selectionMethod,
+    selectionMethodParam: p.selectionMethodParam,
+    selectionFields: p.fields.map((f) => selectionFieldText(f.field, f.mask)),
+  };
+}
+
+/** A group's properties for group descriptions (undefined without a selection method, as OVS). */
+export function groupPropsOf(g: { selectionMethod?: string; selectionMethodParam?: bigint; selectionFields: readonly string[] }): GroupProps | undefined {
+  if (!g.selectionMethod) return undefined;
+  return {
+    selectionMethod: g.selectionMethod,
+    selectionMethodParam: g.selectionMethodParam ?? 0n,
+    fields: g.selectionMethod === 'hash' ? parseSelectionFields(g.selectionFields).map((f) => ({ field: f.field, mask: f.mask })) : [],
   };
 }
 

@@ -32,7 +32,7 @@ import {
   type TableStatsReplyMsg,
 } from '../codec/index.js';
 import type { SwitchApi } from '../switch-api.js';
-import { flowStatsEntry, groupTypeNumber, splitDuration } from './convert.js';
+import { flowStatsEntry, groupPropsOf, groupTypeNumber, splitDuration } from './convert.js';
 import { tableFeatureProps } from './table-features.js';
 
 export type StatsResult = { ok: true; msg: OfMessage } | { ok: false; error: string };
@@ -236,17 +236,21 @@ export function groupDescReply(sw: SwitchApi, m: GroupStatsRequestMsg): GroupDes
     type: OfType.GROUP_DESC_STATS_REPLY,
     xid: m.xid,
     flags: 0,
-    entries: groups.map((g) => ({
-      groupType: groupTypeNumber(g.type),
-      groupId: g.groupId,
-      buckets: g.buckets.map((b) => ({
-        bucketId: b.bucketId,
-        weight: b.weight,
-        watchPort: b.watchPort,
-        watchGroup: b.watchGroup,
-        actions: b.actions,
-      })),
-    })),
+    entries: groups.map((g) => {
+      const props = groupPropsOf(g);
+      return {
+        groupType: groupTypeNumber(g.type),
+        groupId: g.groupId,
+        buckets: g.buckets.map((b) => ({
+          bucketId: b.bucketId,
+          weight: b.weight,
+          watchPort: b.watchPort,
+          watchGroup: b.watchGroup,
+          actions: b.actions,
+        })),
+        ...(props ? { props } : {}),
+      };
+    }),
   };
 }
 
