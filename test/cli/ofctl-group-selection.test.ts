@@ -153,6 +153,12 @@ describe('groups with selection methods, added and dumped in every version', () 
     await same(['-O', 'OpenFlow13', 'remove-buckets', '@', 'group_id=1,command_bucket_id=1']);
   });
 
+  test('in a bundle (OpenFlow 1.5): the properties arrive', async () => {
+    assert.equal((await same(['--bundle', ...O15, 'add-group', '@', 'group_id=9,type=select,selection_method=hash,fields(ip_src,tcp_dst),bucket=output:1'])).code, 0);
+    const r = await same([...O15, 'dump-groups', '@', '9']);
+    assert.match(r.out, /group_id=9,type=select,selection_method=hash,fields\(ip_src,tcp_dst\),bucket=bucket_id:0,actions=output:1/);
+  });
+
   test('OpenFlow 1.3 bucket commands: "needs OpenFlow 1.5", as OVS', async () => {
     const r = await same(['-O', 'OpenFlow13', 'insert-buckets', '@', 'group_id=1,command_bucket_id=last,bucket=output:2']);
     assert.match(r.out, /insert-bucket needs OpenFlow 1.5 or later \('-O OpenFlow15'\)/);
