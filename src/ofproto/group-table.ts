@@ -45,7 +45,7 @@ export interface GroupMod {
   buckets: readonly BucketInit[];
   /** insert-bucket: insert after this bucket (or FIRST / LAST); remove-bucket: this one (or FIRST / LAST / ALL). */
   commandBucketId?: number;
-  /** selection_method=hash fields of select groups. */
+  /** selection_method=hash fields of select groups, as ovs-ofctl writes them: "ip_src", "ip_dst=255.255.255.0" (group-fields.ts). */
   selectionFields?: readonly string[];
   /** select groups: selection_method ('' = OVS's default) and selection_method_param. */
   selectionMethod?: '' | 'hash' | 'dp_hash';
