@@ -20,7 +20,7 @@ import { OFPP_ANY } from './ofp-port.js';
 import { OfpactType, type OfpAction } from './ofp-actions.js';
 import { OFPERR, fail, ok, type OfpErr, type OfpResult } from './ofperr.js';
 import { FlowTables, OFPG_ANY, OFPTT_ALL, type RuleCriteria } from './flow-table.js';
-import { OFPFF_CHECK_OVERLAP, OFPFF_RESET_COUNTS, Rule } from './rule.js';
+import { OFPUTIL_FF_CHECK_OVERLAP, OFPUTIL_FF_RESET_COUNTS, Rule } from './rule.js';
 import { OFPRR_DELETE, OFPRR_EVICTION } from './ofproto-events.js';
 
 export const OFPFC_ADD = 0;
@@ -209,7 +209,7 @@ function addFlow(host: FlowModHost, fm: FlowMod, out: FlowModOutcome): OfpResult
   const old = existing === null ? null : existing.data;
   let evicted: Rule | null = null;
   if (old === null) {
-    if (fm.flags & OFPFF_CHECK_OVERLAP && table.cls.hasOverlap(key, mask, fm.priority)) {
+    if (fm.flags & OFPUTIL_FF_CHECK_OVERLAP && table.cls.hasOverlap(key, mask, fm.priority)) {
       return fail(OFPERR.OFPFMFC_OVERLAP);
     }
     if (table.nFlows >= table.maxFlows) {
@@ -253,7 +253,7 @@ function maskedKey(key: Uint32Array, mask: Uint32Array): Uint32Array {
 
 /** OVS replace_rule_start's counter handling (rule_insert with forward_counts). */
 function replaceCounters(old: Rule, rule: Rule, fm: FlowMod): void {
-  if (fm.flags & OFPFF_RESET_COUNTS) return;
+  if (fm.flags & OFPUTIL_FF_RESET_COUNTS) return;
   rule.packetCount = old.packetCount;
   rule.byteCount = old.byteCount;
   rule.used = old.used;

@@ -12,7 +12,7 @@ import { COOKIE_NONE, OFP_NO_BUFFER, OFPFC_MODIFY_STRICT, type FlowMod } from '.
 import { OFPG_ANY } from './flow-table.js';
 import { LearnDst, LearnSrc, NxLearnFlags, OfpactType, type LearnAct, type OfpAction } from './ofp-actions.js';
 import { OFPP_ALL, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_MAX, OFPP_NONE } from './ofp-port.js';
-import { OFPFF_SEND_FLOW_REM, type Rule } from './rule.js';
+import { OFPUTIL_FF_SEND_FLOW_REM, type Rule } from './rule.js';
 
 /** OVS union mf_subvalue: 128 bytes, bit 0 = least significant bit of the last byte. */
 const SUBVALUE_BYTES = 128;
@@ -77,7 +77,7 @@ export function learnFlowMod(learn: LearnAct, flow: Uint32Array): FlowMod {
     bufferId: OFP_NO_BUFFER,
     outPort: OFPP_NONE,
     outGroup: OFPG_ANY,
-    flags: learn.flags & NxLearnFlags.SEND_FLOW_REM ? OFPFF_SEND_FLOW_REM : 0,
+    flags: learn.flags & NxLearnFlags.SEND_FLOW_REM ? OFPUTIL_FF_SEND_FLOW_REM : 0,
     actions,
   };
 }

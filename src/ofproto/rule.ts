@@ -12,14 +12,14 @@ import type { ClsConjunction, ClsRule } from './classifier/classifier.js';
 import type { XlateRule } from './xlate-bridge.js';
 import type { RuleSnapshot } from './ofproto-events.js';
 
-/** Flow-mod flags (OVS's OFPUTIL_FF_* bits, as the OpenFlow layer decodes them). */
-export const OFPFF_SEND_FLOW_REM = 1 << 0;
-export const OFPFF_NO_PKT_COUNTS = 1 << 1;
-export const OFPFF_NO_BYT_COUNTS = 1 << 2;
-export const OFPFF_CHECK_OVERLAP = 1 << 3;
-export const OFPFF_RESET_COUNTS = 1 << 4;
+/** Flow-mod flags as ofproto keeps them (OVS OFPUTIL_FF_*; the wire bits, OFPFF_*, differ by version: the codec maps them). */
+export const OFPUTIL_FF_SEND_FLOW_REM = 1 << 0;
+export const OFPUTIL_FF_NO_PKT_COUNTS = 1 << 1;
+export const OFPUTIL_FF_NO_BYT_COUNTS = 1 << 2;
+export const OFPUTIL_FF_CHECK_OVERLAP = 1 << 3;
+export const OFPUTIL_FF_RESET_COUNTS = 1 << 4;
 /** The flags a rule keeps (OVS OFPUTIL_FF_STATE: all of the above, never the internal ones). */
-export const OFPFF_STATE = 0x1f;
+export const OFPUTIL_FF_STATE = 0x1f;
 
 /** Where a rule's meter statistics go (its bridge). */
 export interface RuleOwner {
@@ -82,7 +82,7 @@ export class Rule implements XlateRule<OfpAction>, ClsRule<Rule> {
     this.mask = i.mask;
     this.cookie = BigInt.asUintN(64, i.cookie);
     this.actions = i.actions;
-    this.flags = i.flags & OFPFF_STATE;
+    this.flags = i.flags & OFPUTIL_FF_STATE;
     this.idleTimeout = i.idleTimeout;
     this.hardTimeout = i.hardTimeout;
     this.importance = i.importance;

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { COOKIE_NONE, type FlowMod } from '../../src/ofproto/flow-mod.js';
-import { OFPFF_RESET_COUNTS } from '../../src/ofproto/rule.js';
+import { OFPUTIL_FF_RESET_COUNTS } from '../../src/ofproto/rule.js';
 import { ReferenceOvs } from '../support/reference-ovs.js';
 import { dump, fm, makeSwitch, OFPFC } from './bridge-helpers.js';
 
@@ -34,7 +34,7 @@ after(() => ovs?.stop());
  * an add always resets counters (so it carries reset_counts).
  */
 function asDecoded(f: FlowMod): FlowMod {
-  const flags = f.command === OFPFC.ADD ? f.flags | OFPFF_RESET_COUNTS : f.flags;
+  const flags = f.command === OFPFC.ADD ? f.flags | OFPUTIL_FF_RESET_COUNTS : f.flags;
   return { ...f, modifyCookie: f.newCookie !== COOKIE_NONE, importance: 0, flags };
 }
 

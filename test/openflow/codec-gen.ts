@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { newMatch, matchSetField, type Match } from '../../src/flow/match.js';
 import { MF_FIELDS, MFF, type MfField } from '../../src/flow/meta-flow.js';
 import { OfpactType as T, type OfpAction } from '../../src/ofproto/ofp-actions.js';
+import { OFPUTIL_FF_CHECK_OVERLAP, OFPUTIL_FF_RESET_COUNTS, OFPUTIL_FF_SEND_FLOW_REM } from '../../src/ofproto/rule.js';
 import { ofperrTriplet, OfType, type OfMessage, type PortDesc, type FlowStatsEntry } from '../../src/openflow/codec/index.js';
 
 export type MatchKind = 'of10' | 'nxm' | 'oxm';
@@ -309,8 +310,11 @@ function speed(f: number): number {
 export function arbMessage(version: number): fc.Arbitrary<OfMessage> {
   const v10 = version === 1;
   const mk = v10 ? 'nxm' : 'oxm';
+  // OpenFlow 1.0 carries send_flow_rem and check_overlap; its ADDs always reset counts.
   const flagsFor = (command: number): fc.Arbitrary<number> =>
-    fc.integer({ min: 0, max: v10 ? 3 : 31 }).map((fl) => (v10 ? fl | (command === 0 ? 4 : 0) : fl));
+    fc.integer({ min: 0, max: 31 }).map((fl) =>
+      v10 ? (fl & (OFPUTIL_FF_SEND_FLOW_REM | OFPUTIL_FF_CHECK_OVERLAP)) | (command === 0 ? OFPUTIL_FF_RESET_COUNTS : 0) : fl,
+    );
   const gens: Array<fc.Arbitrary<OfMessage>> = [
     rec({ xid, versions: fc.option(fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { minLength: 1 }).map((a) => a.sort()), { nil: null }) })
       .map((x) => ({ type: OfType.HELLO, ...x })),

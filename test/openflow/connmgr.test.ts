@@ -30,7 +30,6 @@ import {
   type PortStatusMsg,
   type RoleMsg,
 } from '../../src/openflow/codec/index.js';
-import { flagsFromRule } from '../../src/openflow/conn/convert.js';
 import { parseFlowMod, OFPFC, type FlowCommand } from '../../src/openflow/flow-syntax/flow-mod.js';
 import { parseActions } from '../../src/openflow/flow-syntax/actions-parse.js';
 import type { OfpAction } from '../../src/ofproto/ofp-actions.js';
@@ -49,7 +48,7 @@ function fmMsg(text: string, command: FlowCommand = OFPFC.ADD, extra: Partial<Fl
   const r = parseFlowMod(text, command);
   if (!r.ok) throw new Error(`${text}: ${r.error}`);
   const f = r.value;
-  return makeFlowModMsg({ ...f, flags: flagsFromRule(f.flags), match: { key: f.match.key, mask: f.match.mask }, ...extra });
+  return makeFlowModMsg({ ...f, match: { key: f.match.key, mask: f.match.mask }, ...extra });
 }
 
 function must<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {

@@ -16,7 +16,7 @@ import { CliError } from '../cli-util.js';
 import type { OfConnection } from './conn.js';
 import type { OfctlContext, SortCriterion } from './context.js';
 import { readLines } from './flow-file.js';
-import { flagsFromSyntax, flagsToSyntax, ofpToString } from './print.js';
+import { ofpToString } from './print.js';
 import {
   checkUsable,
   flowUsable,
@@ -56,7 +56,7 @@ function encodeFlowMod(c: OfConnection, fm: FlowMod, protocol: number): Uint8Arr
     bufferId: fm.bufferId,
     outPort: fm.outPort,
     outGroup: fm.outGroup,
-    flags: flagsFromSyntax(fm.flags),
+    flags: fm.flags,
     actions: fm.actions,
     nx: enc.nx,
   });
@@ -241,7 +241,7 @@ export async function dumpFlows(ctx: OfctlContext, args: string[]): Promise<void
     const tables = await ctx.tablesToShow(sw);
     let s = '';
     for (const e of entries) {
-      s += ' ' + formatFlowStats({ ...e, flags: flagsToSyntax(e.flags), actions: e.actions }, { ports, tables, showStats: ctx.o.stats }) + '\n';
+      s += ' ' + formatFlowStats({ ...e, actions: e.actions }, { ports, tables, showStats: ctx.o.stats }) + '\n';
     }
     ctx.io.out(s);
   } finally {

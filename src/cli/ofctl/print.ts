@@ -7,9 +7,8 @@
  */
 import { formatOfpPort } from '../../flow/ofp-port.js';
 import { decodeMessage, isDecodeError, OfType, type FlowModMsg, type OfMessage } from '../../openflow/codec/index.js';
-import { formatFlowMod, FlowModFlags, type FlowMod } from '../../openflow/flow-syntax/flow-mod.js';
+import { formatFlowMod, type FlowMod } from '../../openflow/flow-syntax/flow-mod.js';
 import { formatFlowStats, formatDuration } from '../../openflow/flow-syntax/flow-stats.js';
-import { FF_CHECK_OVERLAP, FF_NO_BYT_COUNTS, FF_NO_PKT_COUNTS, FF_RESET_COUNTS, FF_SEND_FLOW_REM } from '../../openflow/codec/index.js';
 import { formatGroupDescs, formatGroupId, formatGroupMod, formatGroupStats } from './group-syntax.js';
 import { formatMeterConfig, formatMeterFeatures, formatMeterId, formatMeterMod, formatMeterStats } from './meter-syntax.js';
 import { formatFlowUpdate } from './monitor-syntax.js';
@@ -21,27 +20,6 @@ import { bitNames, hexDump, printable } from './text.js';
 
 export type { NameMaps } from './print-packet.js';
 
-const FLAG_PAIRS: ReadonlyArray<readonly [number, number]> = [
-  [FF_SEND_FLOW_REM, FlowModFlags.SEND_FLOW_REM],
-  [FF_CHECK_OVERLAP, FlowModFlags.CHECK_OVERLAP],
-  [FF_RESET_COUNTS, FlowModFlags.RESET_COUNTS],
-  [FF_NO_PKT_COUNTS, FlowModFlags.NO_PKT_COUNTS],
-  [FF_NO_BYT_COUNTS, FlowModFlags.NO_BYT_COUNTS],
-];
-
-/** Codec flow flags -> ovs-ofctl syntax flags. */
-export function flagsToSyntax(codec: number): number {
-  let f = 0;
-  for (const [c, s] of FLAG_PAIRS) if (codec & c) f |= s;
-  return f;
-}
-
-/** ovs-ofctl syntax flags -> codec flow flags. */
-export function flagsFromSyntax(syntax: number): number {
-  let f = 0;
-  for (const [c, s] of FLAG_PAIRS) if (syntax & s) f |= c;
-  return f;
-}
 
 /** A decoded flow-mod in the flow-syntax model (for printing). */
 export function flowModToSyntax(m: FlowModMsg): FlowMod {
@@ -60,7 +38,7 @@ export function flowModToSyntax(m: FlowModMsg): FlowMod {
     bufferId: m.bufferId,
     outPort: m.outPort,
     outGroup: m.outGroup,
-    flags: flagsToSyntax(m.flags),
+    flags: m.flags,
     actions: [...m.actions],
   };
 }
@@ -139,7 +117,7 @@ function body(m: OfMessage, raw: Uint8Array, maps: NameMaps, verbosity: number):
       return `\nManufacturer: ${m.mfrDesc}\nHardware: ${m.hwDesc}\nSoftware: ${m.swDesc}\nSerial Num: ${m.serialNum}\nDP Description: ${m.dpDesc}\n`;
     case OfType.FLOW_STATS_REPLY:
       return m.entries
-        .map((e) => '\n ' + formatFlowStats({ ...e, flags: flagsToSyntax(e.flags), actions: e.actions }, { ports: maps.ports, tables: maps.tables }))
+        .map((e) => '\n ' + formatFlowStats({ ...e, actions: e.actions }, { ports: maps.ports, tables: maps.tables }))
         .join('');
     case OfType.AGGREGATE_STATS_REPLY:
       return ` packet_count=${m.packetCount} byte_count=${m.byteCount} flow_count=${m.flowCount}`;

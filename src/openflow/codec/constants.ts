@@ -148,7 +148,7 @@ export const OFPQ_ALL = 0xffffffff;
 export const OFPCML_NO_BUFFER = 0xffff;
 export const U64_MAX = 0xffffffffffffffffn;
 
-/** Flow-mod flags on the wire. */
+/** Flow-mod flags on the wire (ofproto's are OFPUTIL_FF_* in src/ofproto/rule.ts). */
 export const OFPFF_SEND_FLOW_REM = 1 << 0;
 export const OFPFF_CHECK_OVERLAP = 1 << 1;
 export const OFPFF10_EMERG = 1 << 2;

@@ -7,11 +7,24 @@
 
 import { matchEquals, matchNormalize, type Match } from '../../flow/match.js';
 import { OFPP_ANY, portFromOfp11, portToOfp11 } from '../../flow/ofp-port.js';
+import {
+  OFPUTIL_FF_CHECK_OVERLAP,
+  OFPUTIL_FF_NO_BYT_COUNTS,
+  OFPUTIL_FF_NO_PKT_COUNTS,
+  OFPUTIL_FF_RESET_COUNTS,
+  OFPUTIL_FF_SEND_FLOW_REM,
+} from '../../ofproto/rule.js';
 import { fail, Reader, Writer } from './bytes.js';
 import {
   NXT_FLOW_MOD,
   OFP10_VERSION,
   OFP14_VERSION,
+  OFPFF_CHECK_OVERLAP,
+  OFPFF_SEND_FLOW_REM,
+  OFPFF10_EMERG,
+  OFPFF12_RESET_COUNTS,
+  OFPFF13_NO_BYT_COUNTS,
+  OFPFF13_NO_PKT_COUNTS,
   OFPG_ANY,
   OFPT_FLOW_MOD,
   OFPTT_ALL,
@@ -23,22 +36,17 @@ import { def, finishMsg, Kind, startMsg, type DecodeOptions, type EncodeOptions,
 import { OFP10_MATCH_LEN, pullOfp10Match, putOfp10Match } from './match-of10.js';
 import { pullNxMatch, pullOxmMatch, putNxMatch, putOxmMatch } from './match-oxm.js';
 
-/** ofproto's flow flags (src/ofproto/rule.ts OFPFF_*). */
-export const FF_SEND_FLOW_REM = 1;
-export const FF_CHECK_OVERLAP = 2;
-export const FF_RESET_COUNTS = 4;
-export const FF_NO_PKT_COUNTS = 8;
-export const FF_NO_BYT_COUNTS = 16;
+/** OpenFlow 1.0's emergency flag: refused, so ofproto never sees it (not an OFPUTIL_FF_STATE bit). */
 const FF_EMERG = 1 << 8;
 
 /** (wire bit, min version, max version, ofproto flag), OVS ofputil_flow_mod_flags. */
 const FLAG_TABLE: ReadonlyArray<readonly [number, number, number, number]> = [
-  [1 << 0, 1, 255, FF_SEND_FLOW_REM],
-  [1 << 1, 1, 255, FF_CHECK_OVERLAP],
-  [1 << 2, 1, 1, FF_EMERG],
-  [1 << 2, 3, 255, FF_RESET_COUNTS],
-  [1 << 3, 4, 255, FF_NO_PKT_COUNTS],
-  [1 << 4, 4, 255, FF_NO_BYT_COUNTS],
+  [OFPFF_SEND_FLOW_REM, 1, 255, OFPUTIL_FF_SEND_FLOW_REM],
+  [OFPFF_CHECK_OVERLAP, 1, 255, OFPUTIL_FF_CHECK_OVERLAP],
+  [OFPFF10_EMERG, 1, 1, FF_EMERG],
+  [OFPFF12_RESET_COUNTS, 3, 255, OFPUTIL_FF_RESET_COUNTS],
+  [OFPFF13_NO_PKT_COUNTS, 4, 255, OFPUTIL_FF_NO_PKT_COUNTS],
+  [OFPFF13_NO_BYT_COUNTS, 4, 255, OFPUTIL_FF_NO_BYT_COUNTS],
 ];
 
 /** Wire flags -> ofproto flags; unknown bits fail with OFPFMFC_BAD_FLAGS. `command` -1 = not a flow-mod. */
@@ -51,7 +59,7 @@ export function decodeFlowModFlags(raw: number, command: number, version: number
       flags |= f;
     }
   }
-  if ((version === 1 || version === 2) && command === 0) flags |= FF_RESET_COUNTS;
+  if ((version === 1 || version === 2) && command === 0) flags |= OFPUTIL_FF_RESET_COUNTS;
   if (left) fail('OFPFMFC_BAD_FLAGS', `unknown flow-mod flags 0x${left.toString(16)}`);
   return flags;
 }

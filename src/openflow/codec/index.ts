@@ -20,6 +20,6 @@ export { OfFramer, isFramerError, parseHeader, type OfFramerError, type OfHeader
 export * from './constants.js';
 export { isOfperrName, ofperrCategory, ofperrDecode, ofperrTriplet, type ErrTriplet } from './ofperr.js';
 export { decodeActionsBytes, encodeActionsBytes } from './actions.js';
-export { makeFlowModMsg, isOf10Expressible, FF_SEND_FLOW_REM, FF_CHECK_OVERLAP, FF_RESET_COUNTS, FF_NO_PKT_COUNTS, FF_NO_BYT_COUNTS } from './flow-mod.js';
+export { makeFlowModMsg, isOf10Expressible } from './flow-mod.js';
 export { makePacketOut } from './packet.js';
 export { isSelectionMaskValid, sortSelectionFields, NTR_MAX_SELECTION_METHOD_LEN } from './group-props.js';

@@ -233,8 +233,8 @@ export interface PacketOutMsg extends OfMsgBase<typeof OfType.PACKET_OUT> {
 }
 
 /**
- * A flow-mod (OVS ofputil_flow_mod). `flags` use ofproto's OFPFF_* bits (rule.ts: SEND_FLOW_REM
- * 1, CHECK_OVERLAP 2, RESET_COUNTS 4, NO_PKT_COUNTS 8, NO_BYT_COUNTS 16) whatever the version;
+ * A flow-mod (OVS ofputil_flow_mod). `flags` use ofproto's OFPUTIL_FF_* bits (src/ofproto/rule.ts)
+ * whatever the version;
  * OF1.0 ADDs get RESET_COUNTS as OVS gives them. `newCookie` U64_MAX = none.
  */
 export interface FlowModMsg extends OfMsgBase<typeof OfType.FLOW_MOD> {
@@ -444,7 +444,7 @@ export interface FlowStatsEntry {
   readonly priority: number;
   readonly idleTimeout: number;
   readonly hardTimeout: number;
-  /** ofproto OFPFF_* bits (as FlowModMsg.flags). */
+  /** ofproto OFPUTIL_FF_* bits (as FlowModMsg.flags). */
   readonly flags: number;
   readonly importance: number;
   readonly cookie: bigint;

@@ -11,21 +11,9 @@ import { parseSelectionFields, selectionFieldText } from '../../ofproto/group-fi
 import type { GroupMod } from '../../ofproto/group-table.js';
 import type { MeterMod } from '../../ofproto/meter-table.js';
 import type { FlowRemovedEvent, PacketInEvent } from '../../ofproto/ofproto-events.js';
-import {
-  OFPFF_CHECK_OVERLAP,
-  OFPFF_NO_BYT_COUNTS,
-  OFPFF_NO_PKT_COUNTS,
-  OFPFF_RESET_COUNTS,
-  OFPFF_SEND_FLOW_REM,
-  type Rule,
-} from '../../ofproto/rule.js';
+import type { Rule } from '../../ofproto/rule.js';
 import type { GroupType } from '../../ofproto/xlate-bridge.js';
 import {
-  FF_CHECK_OVERLAP,
-  FF_NO_BYT_COUNTS,
-  FF_NO_PKT_COUNTS,
-  FF_RESET_COUNTS,
-  FF_SEND_FLOW_REM,
   OfType,
   type FlowModMsg,
   type FlowRemovedMsg,
@@ -36,27 +24,6 @@ import {
   type PacketInFormat,
   type PacketInMsg,
 } from '../codec/index.js';
-
-const FF_PAIRS: ReadonlyArray<readonly [number, number]> = [
-  [FF_SEND_FLOW_REM, OFPFF_SEND_FLOW_REM],
-  [FF_CHECK_OVERLAP, OFPFF_CHECK_OVERLAP],
-  [FF_RESET_COUNTS, OFPFF_RESET_COUNTS],
-  [FF_NO_PKT_COUNTS, OFPFF_NO_PKT_COUNTS],
-  [FF_NO_BYT_COUNTS, OFPFF_NO_BYT_COUNTS],
-];
-
-/** Codec flow-mod flag bits -> ofproto rule flag bits (the two number them differently). */
-export function flagsToRule(codec: number): number {
-  let r = 0;
-  for (const [c, o] of FF_PAIRS) if (codec & c) r |= o;
-  return r;
-}
-
-export function flagsFromRule(rule: number): number {
-  let c = 0;
-  for (const [cf, o] of FF_PAIRS) if (rule & o) c |= cf;
-  return c;
-}
 
 /** ms -> OpenFlow (sec, nsec) (OVS calc_duration). */
 export function splitDuration(ms: number): { sec: number; nsec: number } {
@@ -85,7 +52,7 @@ export function flowModFromMsg(m: FlowModMsg): FlowMod {
     bufferId: 0xffffffff,
     outPort: m.outPort,
     outGroup: m.outGroup,
-    flags: flagsToRule(m.flags),
+    flags: m.flags,
     actions: m.actions,
   });
 }
@@ -154,7 +121,7 @@ export function flowStatsEntry(r: Rule, now: number): FlowStatsEntry {
     priority: r.priority,
     idleTimeout: r.idleTimeout,
     hardTimeout: r.hardTimeout,
-    flags: flagsFromRule(r.flags),
+    flags: r.flags,
     importance: r.importance,
     cookie: r.cookie,
     packetCount: BigInt(r.packetCount),

@@ -12,6 +12,13 @@ import { newMatch, type Match } from '../../flow/match.js';
 import { parseKeyValues, strToU16, strToU32, strToU64Text, type TextResult } from '../../flow/ofp-text.js';
 import { formatOfpPort, formatTableId, OFPP_ANY, parseOfpPort, parseTableId, type PortMap, type TableMap } from '../../flow/ofp-port.js';
 import { checkActions, type OfpAction } from '../../ofproto/ofp-actions.js';
+import {
+  OFPUTIL_FF_CHECK_OVERLAP,
+  OFPUTIL_FF_NO_BYT_COUNTS,
+  OFPUTIL_FF_NO_PKT_COUNTS,
+  OFPUTIL_FF_RESET_COUNTS,
+  OFPUTIL_FF_SEND_FLOW_REM,
+} from '../../ofproto/rule.js';
 import { formatActions } from './actions-format.js';
 import { parseInstructions } from './actions-parse.js';
 
@@ -20,11 +27,11 @@ export const OFPFC = { ADD: 0, MODIFY: 1, MODIFY_STRICT: 2, DELETE: 3, DELETE_ST
 
 /** Flow-mod flags (OVS's OFPUTIL_FF_*). */
 export const FlowModFlags = {
-  SEND_FLOW_REM: 1 << 0,
-  NO_PKT_COUNTS: 1 << 1,
-  NO_BYT_COUNTS: 1 << 2,
-  CHECK_OVERLAP: 1 << 3,
-  RESET_COUNTS: 1 << 4,
+  SEND_FLOW_REM: OFPUTIL_FF_SEND_FLOW_REM,
+  NO_PKT_COUNTS: OFPUTIL_FF_NO_PKT_COUNTS,
+  NO_BYT_COUNTS: OFPUTIL_FF_NO_BYT_COUNTS,
+  CHECK_OVERLAP: OFPUTIL_FF_CHECK_OVERLAP,
+  RESET_COUNTS: OFPUTIL_FF_RESET_COUNTS,
 } as const;
 
 export const OFPG_ANY = 0xffffffff;
