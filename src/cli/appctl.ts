@@ -1,7 +1,8 @@
 /*
  * tsovs-appctl: sends one command to a running daemon's control socket and prints the reply
- * (OVS ovs-appctl). `-t TARGET` names the daemon (pidfile in the run directory) or a socket
- * path. A server error is printed, followed by "TARGET: server returned an error", exit 2;
+ * (OVS ovs-appctl). Options (commander, getopt rules: ./ovs-command.ts) come before the
+ * command; everything from the command on is sent verbatim. `-t TARGET` names the daemon
+ * (pidfile in the run directory) or a socket path. A server error is printed, followed by "TARGET: server returned an error", exit 2;
  * a daemon that cannot be reached or drops the connection is one line, exit 1; -T running
  * out ends the process with SIGALRM, as OVS's alarm does (see EXIT_ALARM).
  */
@@ -9,6 +10,7 @@ import { unixctlTransact, UnixctlClientError } from '../vswitchd/unixctl.js';
 import { errnoText } from '../vswitchd/rundir.js';
 import { programVersion } from '../vswitchd/version.js';
 import { CliError, parseSeconds, runTool, targetSocket, processOutput, type Output } from './cli-util.js';
+import { addHelpOption, addOptionListOption, ovsCommand, parseCommandLine } from './ovs-command.js';
 
 const PROG = 'tsovs-appctl';
 
@@ -48,62 +50,36 @@ interface Args {
   command: string[];
 }
 
-function optionValue(argv: string[], i: number, a: string, long: string, short: string | null): { value: string; next: number } | null {
-  if (a === long || (short && a === short)) {
-    if (i + 1 >= argv.length) throw new CliError(`option '${a}' requires an argument`);
-    return { value: argv[i + 1], next: i + 2 };
+/**
+ * The options of ovs-appctl 3.1 in its order (what -o lists), then --rundir; options end at
+ * the command, and the command's words go to the daemon as they are. The logging options are
+ * accepted and ignored, -e as OVS does (an old spelling). Null when only help, the version or
+ * the option list was asked for.
+ */
+function parseArgs(argv: string[], io: Output): Args | null {
+  let executes = 0;
+  const cmd = ovsCommand(PROG, io).option('-t, --target <target>', 'pidfile or socket to contact', (v: string, previous?: string) => {
+    if (previous !== undefined) throw new CliError('-t or --target may be specified only once');
+    return v;
+  });
+  cmd.option('-e, --execute', 'ignored').on('option:execute', () => {
+    // OVS's message, spelling included.
+    if (executes++) throw new CliError('-e or --execute may be speciifed only once');
+  });
+  addHelpOption(cmd, io, () => USAGE);
+  addOptionListOption(cmd, io);
+  cmd
+    .version(programVersion(PROG), '-V, --version', 'display version information')
+    .option('-T, --timeout <secs>', 'wait at most SECS seconds for a response', (v) => parseSeconds('-T or --timeout', v), 0);
+  for (const f of ['-v, --verbose [spec]', '--log-file [file]', '--syslog-method <method>', '--syslog-target <target>']) {
+    cmd.option(f, 'logging option, ignored');
   }
-  if (a.startsWith(`${long}=`)) return { value: a.slice(long.length + 1), next: i + 1 };
-  if (short && a.startsWith(short) && a.length > short.length) return { value: a.slice(short.length), next: i + 1 };
-  return null;
-}
-
-function parseArgs(argv: string[], io: Output): Args | number {
-  const args: Args = { timeout: 0, command: [] };
-  let i = 0;
-  while (i < argv.length) {
-    const a = argv[i];
-    if (a === '--') {
-      i++;
-      break;
-    }
-    if (!a.startsWith('-') || a === '-') break;
-    if (a === '-h' || a === '--help') {
-      io.out(USAGE);
-      return 0;
-    }
-    if (a === '-V' || a === '--version') {
-      io.out(`${programVersion(PROG)}\n`);
-      return 0;
-    }
-    if (a === '-e' || a === '--execute') {
-      i++;
-      continue;
-    }
-    let v = optionValue(argv, i, a, '--target', '-t');
-    if (v) {
-      if (args.target !== undefined) throw new CliError('-t or --target may be specified only once');
-      args.target = v.value;
-      i = v.next;
-      continue;
-    }
-    v = optionValue(argv, i, a, '--timeout', '-T');
-    if (v) {
-      args.timeout = parseSeconds('-T or --timeout', v.value);
-      i = v.next;
-      continue;
-    }
-    v = optionValue(argv, i, a, '--rundir', null);
-    if (v) {
-      args.rundir = v.value;
-      i = v.next;
-      continue;
-    }
-    throw new CliError(`unrecognized option '${a}' (use --help for help)`);
-  }
-  args.command = argv.slice(i);
-  if (!args.command.length) throw new CliError('at least one non-option argument is required (use --help for help)');
-  return args;
+  cmd.option('--rundir <dir>', 'run directory');
+  const command = parseCommandLine(cmd, argv, { optionsFirst: true });
+  if (command === null) return null;
+  if (!command.length) throw new CliError('at least one non-option argument is required (use --help for help)');
+  const p = cmd.opts<{ target?: string; timeout: number; rundir?: string }>();
+  return { command, timeout: p.timeout, ...(p.target !== undefined ? { target: p.target } : {}), ...(p.rundir !== undefined ? { rundir: p.rundir } : {}) };
 }
 
 export async function appctlMain(argv: string[], io: Output = processOutput): Promise<number> {
@@ -111,7 +87,7 @@ export async function appctlMain(argv: string[], io: Output = processOutput): Pr
     PROG,
     async () => {
       const parsed = parseArgs(argv, io);
-      if (typeof parsed === 'number') return parsed;
+      if (parsed === null) return 0;
       const target = parsed.target ?? 'tsovs-vswitchd';
       const sock = targetSocket(parsed.target, parsed.rundir, 1);
       const [method, ...params] = parsed.command;

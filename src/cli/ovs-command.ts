@@ -1,10 +1,11 @@
 /*
- * The commander setup shared by the OVS-style tools (tsovs-ofctl, tsovs-dpctl). Commander
- * declares and parses the options; this file adds the GNU getopt_long rules that OVS tools
- * follow and commander does not: unique prefixes of long options (--str = --strict), an
- * optional value only after "=" (a bare --sort leaves the next word alone), grouped short
- * options (-mO OpenFlow13), getopt's error messages, and their order: options before a bad
- * one take effect first, so `-V --bogus` prints the version and `-O x --bogus` reports -O.
+ * The commander setup shared by the OVS-style tools (tsovs-ofctl, tsovs-dpctl, tsovs-vsctl,
+ * tsovs-appctl). Commander declares and parses the options; this file adds the GNU getopt_long
+ * rules that OVS tools follow and commander does not: unique prefixes of long options (--str =
+ * --strict), an optional value only after "=" (a bare --sort leaves the next word alone),
+ * grouped short options (-mO OpenFlow13), getopt's error messages, and their order: options
+ * before a bad one take effect first, so `-V --bogus` prints the version and `-O x --bogus`
+ * reports -O. ovs-vsctl and ovs-appctl use getopt's "+" mode: options end at the first operand.
  */
 import { Command, CommanderError, type Option } from 'commander';
 import { CliError, type Output } from './cli-util.js';
@@ -34,35 +35,58 @@ function finished(): never {
   throw new CommanderError(0, 'tsovs.finished', '');
 }
 
-/** OVS -h/--help: prints `usage` and exits 0 as soon as it is reached. */
-export function addHelpOption(cmd: Command, io: Output, usage: () => string): Command {
-  return cmd.option('-h, --help', 'display this help message').on('option:help', () => {
-    io.out(usage());
+/** Adds an option that prints `text()` and ends the parse successfully as soon as it is reached. */
+export function addPrintOption(cmd: Command, io: Output, flags: string, description: string, text: () => string): Command {
+  cmd.option(flags, description);
+  return cmd.on(`option:${cmd.options[cmd.options.length - 1]!.name()}`, () => {
+    io.out(text());
     finished();
   });
+}
+
+/** OVS -h/--help: prints `usage` and exits 0 as soon as it is reached. */
+export function addHelpOption(cmd: Command, io: Output, usage: () => string): Command {
+  return addPrintOption(cmd, io, '-h, --help', 'display this help message', usage);
 }
 
 /** OVS -o/--option: lists every option (as ovs_cmdl_print_options) and exits 0. */
 export function addOptionListOption(cmd: Command, io: Output): Command {
-  return cmd.option('-o, --option', 'list all options').on('option:option', () => {
-    io.out(cmd.options.map(optionListing).join(''));
-    finished();
-  });
-}
-
-function optionListing(o: Option): string {
-  const arg = o.required ? 'ARG' : o.optional ? '[ARG]' : '';
-  const long = o.long ? `${o.long}${arg ? `=${arg}` : ''}\n` : '';
-  return `${long}${o.short ? `${o.short} ${arg}\n` : ''}`;
+  return addPrintOption(cmd, io, '-o, --option', 'list all options', () => optionList(cmd.options, 'cmdl'));
 }
 
 /**
- * Parses `argv` with `cmd` (options anywhere, as getopt_long permutes; "--" ends them).
- * Resolves the operands, or null once help, the version or the option list was printed.
- * A bad option throws CliError with getopt's message; an option's parser may throw its own.
+ * The option list OVS tools print: `cmdl` as ovs_cmdl_print_options (-o: "=[ARG]" for an
+ * optional value, "-e " for a short flag), `ctl` as ctl_print_options (ovs-vsctl --options:
+ * "=ARG" for any value, "-h" bare).
  */
-export function parseCommandLine(cmd: Command, argv: readonly string[]): string[] | null {
-  const { args, error } = toCommanderArgs(cmd.options, argv);
+export function optionList(options: readonly Option[], style: 'cmdl' | 'ctl'): string {
+  return options
+    .map((o) => {
+      const arg = o.required ? 'ARG' : !o.optional ? '' : style === 'cmdl' ? '[ARG]' : 'ARG';
+      const long = o.long ? `${o.long}${arg ? `=${arg}` : ''}\n` : '';
+      const short = style === 'cmdl' ? `${o.short} ${arg}` : `${o.short}${arg ? ` ${arg}` : ''}`;
+      return `${long}${o.short ? `${short}\n` : ''}`;
+    })
+    .join('');
+}
+
+/** How a tool's command line is split into options and operands. */
+export interface ParseRules {
+  /**
+   * getopt's "+" mode (ovs-vsctl, ovs-appctl): options end at the first operand, which and
+   * everything after it are the operands, verbatim (words starting with '-' included).
+   * Otherwise options may appear anywhere, as getopt_long permutes.
+   */
+  optionsFirst?: boolean;
+}
+
+/**
+ * Parses `argv` with `cmd` ("--" ends the options and is dropped). Resolves the operands, or
+ * null once help, the version or the option list was printed. A bad option throws CliError
+ * with getopt's message; an option's parser may throw its own.
+ */
+export function parseCommandLine(cmd: Command, argv: readonly string[], rules: ParseRules = {}): string[] | null {
+  const { args, error } = toCommanderArgs(cmd.options, argv, rules.optionsFirst === true);
   try {
     cmd.parse(args, { from: 'user' });
   } catch (e) {
@@ -86,9 +110,10 @@ function findLong(options: readonly Option[], name: string, arg: string): Option
 /**
  * Rewrites a GNU command line into one commander reads the same way: long options by their
  * full names, values of required options as the next word, optional values inline (or
- * NO_VALUE), one short option per word. Stops at the first malformed option.
+ * NO_VALUE), one short option per word, then "--" and the operands when `optionsFirst`.
+ * Stops at the first malformed option.
  */
-function toCommanderArgs(options: readonly Option[], argv: readonly string[]): { args: string[]; error: string | null } {
+function toCommanderArgs(options: readonly Option[], argv: readonly string[], optionsFirst: boolean): { args: string[]; error: string | null } {
   const args: string[] = [];
   const fail = (error: string): { args: string[]; error: string } => {
     args.push(BAD_OPTION);
@@ -101,6 +126,10 @@ function toCommanderArgs(options: readonly Option[], argv: readonly string[]): {
       break;
     }
     if (a.length < 2 || a[0] !== '-') {
+      if (optionsFirst) {
+        args.push('--', ...argv.slice(i));
+        break;
+      }
       args.push(a);
       continue;
     }

@@ -288,9 +288,12 @@ test('command-line errors', async () => {
   );
   await fails("'list-br' command has no '--may-exist' option", '--may-exist', 'list-br');
   await fails("'--if-exists' option specified multiple times", '--', '--if-exists', '--if-exists', 'del-br', 'x');
-  await fails('missing command name (use --help for help)', '--if-exists', '--', 'del-br', 'x');
+  // As ovs-vsctl: getopt takes the first "--" (the options given before it belong to the first
+  // command); an empty command after it carrying options is an error.
+  assert.equal(await ok('--if-exists', '--', 'del-br', 'x'), '');
+  await fails('missing command name (use --help for help)', '--if-exists', '--', '--', 'del-br', 'x');
   await fails("missing argument to '--columns' option on 'list' command", '--', '--columns', 'list', 'Bridge');
-  await fails("unrecognized option '--frob' (use --help for help)", '--frob', 'list-br');
+  await fails("unrecognized option '--frob'", '--frob', 'list-br');
   await fails('value 0 on -t or --timeout is invalid', '-t', '0', 'list-br');
   assert.match(await ok('--help'), /^tsovs-vsctl: tsovs-vswitchd management utility\n/);
   assert.equal(await ok('--version'), 'tsovs-vsctl (tsovs) 0.1.0\n');

@@ -1,6 +1,7 @@
 /*
  * tsovs-vsctl's command table (OVS vsctl_commands + db_ctl_commands): name, argument counts,
- * the options each command accepts ("--may-exist", "--id=" takes a value), and its function.
+ * the argument syntax as OVS writes it (--commands marks it up), the options each command
+ * accepts ("--may-exist", "--id=" takes a value), and its function.
  */
 import type { VsctlContext } from './context.js';
 import * as br from './bridge-commands.js';
@@ -29,7 +30,7 @@ export const COMMANDS: readonly CommandSyntax[] = [
   cmd('show', 0, 0, '', '', 'print overview of database contents', cmdShow),
   cmd('comment', 0, MAX, '[ARG]...', '', 'do nothing', () => undefined),
 
-  cmd('add-br', 1, 3, 'BRIDGE', '--may-exist', 'create a new bridge named BRIDGE', br.cmdAddBr),
+  cmd('add-br', 1, 3, 'NEW-BRIDGE [PARENT] [NEW-VLAN]', '--may-exist', 'create a new bridge named BRIDGE', br.cmdAddBr),
   cmd('del-br', 1, 1, 'BRIDGE', '--if-exists', 'delete BRIDGE and all of its ports', br.cmdDelBr),
   cmd('list-br', 0, 0, '', '--real,--fake', 'print the names of all the bridges', br.cmdListBr),
   cmd('br-exists', 1, 1, 'BRIDGE', '', 'exit 2 if BRIDGE does not exist', br.cmdBrExists),
@@ -39,8 +40,8 @@ export const COMMANDS: readonly CommandSyntax[] = [
   cmd('br-get-external-id', 1, 2, 'BRIDGE [KEY]', '', 'print KEY (or all keys) of BRIDGE', br.cmdBrGetExternalId),
 
   cmd('list-ports', 1, 1, 'BRIDGE', '', 'print the names of all the ports on BRIDGE', br.cmdListPorts),
-  cmd('add-port', 2, MAX, 'BRIDGE PORT [COLUMN[:KEY]=VALUE]...', '--may-exist', 'add network device PORT to BRIDGE', br.cmdAddPort),
-  cmd('del-port', 1, 2, '[BRIDGE] PORT', '--if-exists,--with-iface', 'delete PORT from BRIDGE', br.cmdDelPort),
+  cmd('add-port', 2, MAX, 'BRIDGE NEW-PORT [COLUMN[:KEY]=VALUE]...', '--may-exist', 'add network device PORT to BRIDGE', br.cmdAddPort),
+  cmd('del-port', 1, 2, '[BRIDGE] PORT|IFACE', '--if-exists,--with-iface', 'delete PORT from BRIDGE', br.cmdDelPort),
   cmd('port-to-br', 1, 1, 'PORT', '', 'print name of bridge that contains PORT', br.cmdPortToBr),
   cmd('list-ifaces', 1, 1, 'BRIDGE', '', 'print the names of all interfaces on BRIDGE', br.cmdListIfaces),
   cmd('iface-to-br', 1, 1, 'IFACE', '', 'print name of bridge that contains IFACE', br.cmdIfaceToBr),

@@ -1,5 +1,5 @@
 /*
- * tsovs-vsctl: OVS ovs-vsctl for tsovs. Parses global options and `--`-separated commands,
+ * tsovs-vsctl: OVS ovs-vsctl for tsovs. Parses the command line (./command-line.ts),
  * reads the configuration from the daemon (config/get), runs every command against a working
  * copy, and commits the difference as one transaction (config/transact, all or nothing)
  * guarded by the generation it read; on a conflict it re-reads and runs the commands again.
@@ -8,215 +8,22 @@
 import { unixctlTransact, UnixctlClientError } from '../../vswitchd/unixctl.js';
 import { checkIntegrity, diffDocs, normalizeDoc, type ConfigDoc, type ConfigOp } from '../../vswitchd/config-doc.js';
 import { defaultRundir, errnoText, pidfilePath, readPidfile, socketPath, PidfileError } from '../../vswitchd/rundir.js';
-import { programVersion } from '../../vswitchd/version.js';
-import { CliError, parseSeconds, processOutput, runTool, type Output } from '../cli-util.js';
+import { CliError, processOutput, runTool, type Output } from '../cli-util.js';
+import { parseVsctlCommandLine, PROG, type GlobalOptions, type ParsedCommand } from './command-line.js';
 import { VsctlContext, VsctlError } from './context.js';
-import { COMMANDS, type CommandSyntax } from './commands.js';
-import { DEFAULT_STYLE, formatTable, type TableStyle } from './table-format.js';
+import { formatTable } from './table-format.js';
 
-const PROG = 'tsovs-vsctl';
 /** OVS exits with EX_DATAERR when the daemon could not set up a new interface. */
 const EX_DATAERR = 65;
 
-interface GlobalOptions {
-  db?: string;
-  rundir?: string;
-  timeout: number;
-  dryRun: boolean;
-  oneline: boolean;
-  noWait: boolean;
-  style: TableStyle;
-}
-
-export interface ParsedCommand {
-  syntax: CommandSyntax;
-  options: Map<string, string | null>;
-  argv: string[];
-}
-
-const GLOBAL_WITH_VALUE = new Set(['--db', '--rundir', '--timeout', '--format', '--data']);
-const GLOBAL_FLAGS = new Set([
-  '--dry-run', '--oneline', '--no-wait', '--retry', '--no-syslog', '--no-headings', '--bare', '--pretty',
-  '--help', '--version', '--commands', '--options',
-]);
-/** Options any command may take; given before the first command they apply to it (as OVS). */
-const COMMAND_OPTIONS = new Set(
-  COMMANDS.flatMap((c) => c.options.split(',').filter((o) => o).map((o) => o.replace(/[=?]$/, ''))),
-);
-
-function usage(): string {
-  const lines = [
-    `${PROG}: tsovs-vswitchd management utility`,
-    `usage: ${PROG} [OPTIONS] COMMAND [ARG...]`,
-    '',
-    'Commands (separate several with --; they run as one transaction):',
-    ...COMMANDS.map((c) => `  ${`${c.name} ${c.usage}`.padEnd(44)}${c.help}`),
-    '',
-    'Options:',
-    '  --db=unix:SOCKET            daemon control socket (default: found through the pidfile)',
-    '  --rundir=DIR                run directory (default $TSOVS_RUNDIR, $XDG_RUNTIME_DIR/tsovs, ~/.local/state/tsovs/run)',
-    '  -t, --timeout=SECS          wait at most SECS seconds',
-    '  --dry-run                   do not commit changes',
-    '  --oneline                   print exactly one line of output per command',
-    '  -f, --format=list|table     list/find output format;  -d, --data=string|bare',
-    '  --no-headings, --bare       omit headings; --bare = --format=list --data=bare --no-headings',
-    '  -h, --help, -V, --version',
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-function takeValue(argv: string[], i: number, name: string): { value: string; next: number } {
-  const a = argv[i];
-  if (a.includes('=')) return { value: a.slice(a.indexOf('=') + 1), next: i + 1 };
-  if (i + 1 >= argv.length) throw new CliError(`option '${name}' requires an argument`);
-  return { value: argv[i + 1], next: i + 2 };
-}
-
-/** Global options up to the first non-option (getopt "+"), then commands split on `--`. */
-export function parseCommandLine(argv: string[], io: Output): { global: GlobalOptions; commands: ParsedCommand[] } | number {
-  const g: GlobalOptions = { timeout: 0, dryRun: false, oneline: false, noWait: false, style: { ...DEFAULT_STYLE } };
-  const local = new Map<string, string | null>();
-  let i = 0;
-  while (i < argv.length) {
-    let a = argv[i];
-    if (a === '--' || !a.startsWith('-') || a === '-') break;
-    if (a === '-h') a = '--help';
-    if (a === '-V') a = '--version';
-    if (/^-t/.test(a) && !a.startsWith('--')) a = a.length > 2 ? `--timeout=${a.slice(2)}` : '--timeout';
-    if (/^-f/.test(a) && !a.startsWith('--')) a = a.length > 2 ? `--format=${a.slice(2)}` : '--format';
-    if (/^-d/.test(a) && !a.startsWith('--')) a = a.length > 2 ? `--data=${a.slice(2)}` : '--data';
-    if (/^-v/.test(a) && !a.startsWith('--')) {
-      i++;
-      continue;
-    }
-    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
-    if (name === '--verbose') {
-      i++;
-      continue;
-    }
-    if (GLOBAL_WITH_VALUE.has(name)) {
-      const v = takeValue(argv.map((x, j) => (j === i ? a : x)), i, name);
-      i = v.next;
-      switch (name) {
-        case '--db':
-          g.db = v.value;
-          break;
-        case '--rundir':
-          g.rundir = v.value;
-          break;
-        case '--timeout':
-          g.timeout = parseSeconds('-t or --timeout', v.value);
-          break;
-        case '--format':
-          if (v.value !== 'list' && v.value !== 'table') throw new CliError(`${v.value}: unknown or unsupported output format`);
-          g.style.format = v.value;
-          break;
-        default:
-          if (v.value !== 'string' && v.value !== 'bare') throw new CliError(`${v.value}: unknown or unsupported cell format`);
-          g.style.data = v.value;
-      }
-      continue;
-    }
-    if (GLOBAL_FLAGS.has(a)) {
-      i++;
-      switch (a) {
-        case '--help':
-          io.out(usage());
-          return 0;
-        case '--version':
-          io.out(`${programVersion(PROG)}\n`);
-          return 0;
-        case '--commands':
-          io.out(COMMANDS.map((c) => `${c.name},${c.options},${c.usage}\n`).join(''));
-          return 0;
-        case '--options':
-          io.out([...GLOBAL_WITH_VALUE].map((o) => `${o}=ARG\n`).join('') + [...GLOBAL_FLAGS].map((o) => `${o}\n`).join(''));
-          return 0;
-        case '--dry-run':
-          g.dryRun = true;
-          break;
-        case '--oneline':
-          g.oneline = true;
-          break;
-        case '--no-wait':
-          g.noWait = true;
-          break;
-        case '--no-headings':
-          g.style.headings = false;
-          break;
-        case '--bare':
-          g.style = { format: 'list', data: 'bare', headings: false };
-          break;
-      }
-      continue;
-    }
-    if (COMMAND_OPTIONS.has(name)) {
-      if (local.has(name)) throw new CliError(`'${name}' option specified multiple times`);
-      local.set(name, a.includes('=') ? a.slice(a.indexOf('=') + 1) : null);
-      i++;
-      continue;
-    }
-    throw new CliError(`unrecognized option '${a}' (use --help for help)`);
-  }
-  const commands: ParsedCommand[] = [];
-  let start = i;
-  for (let j = i; j <= argv.length; j++) {
-    if (j < argv.length && argv[j] !== '--') continue;
-    if (j > start) {
-      commands.push(parseCommand(argv.slice(start, j), commands.length === 0 ? local : new Map()));
-    } else if (commands.length === 0 && local.size) {
-      throw new CliError('missing command name (use --help for help)');
-    }
-    start = j + 1;
-  }
-  if (!commands.length) throw new CliError('missing command name (use --help for help)');
-  return { global: g, commands };
-}
-
-/** One command with its leading options (OVS parse_command). */
-function parseCommand(args: string[], inherited: Map<string, string | null>): ParsedCommand {
-  const options = new Map(inherited);
-  let i = 0;
-  for (; i < args.length && args[i].startsWith('-'); i++) {
-    const a = args[i];
-    const eq = a.indexOf('=');
-    const key = eq >= 0 ? a.slice(0, eq) : a;
-    if (options.has(key)) throw new CliError(`'${a}' option specified multiple times`);
-    options.set(key, eq >= 0 ? a.slice(eq + 1) : null);
-  }
-  if (i === args.length) throw new CliError('missing command name (use --help for help)');
-  const name = args[i];
-  const syntax = COMMANDS.find((c) => c.name === name);
-  if (!syntax) throw new CliError(`unknown command '${name}'; use --help for help`);
-  const allowed = syntax.options.split(',').filter((o) => o);
-  for (const [key, value] of options) {
-    const spec = allowed.find((o) => o.replace(/[=?]$/, '') === key);
-    if (!spec) throw new CliError(`'${name}' command has no '${key}' option`);
-    const wantsValue = spec.endsWith('=');
-    if (!spec.endsWith('?') && wantsValue !== (value !== null)) {
-      throw new CliError(
-        wantsValue
-          ? `missing argument to '${key}' option on '${name}' command`
-          : `'${key}' option on '${name}' does not accept an argument`,
-      );
-    }
-  }
-  const nArgs = args.length - i - 1;
-  if (nArgs < syntax.min) throw new CliError(`'${name}' command requires at least ${syntax.min} arguments`);
-  if (nArgs > syntax.max) {
-    const note = args.slice(i + 1).some((a) => a.startsWith('-'))
-      ? ' (note that options must precede command names and follow a "--" argument)'
-      : '';
-    throw new CliError(`'${name}' command takes at most ${syntax.max} arguments${note}`);
-  }
-  return { syntax, options, argv: args.slice(i) };
-}
-
 /** The daemon's socket, and the name used in "database connection failed" messages. */
 function locateDaemon(g: GlobalOptions): { socket: string; db: string } {
-  if (g.db) {
-    const socket = g.db.startsWith('unix:') ? g.db.slice(5) : g.db;
-    return { socket, db: g.db };
+  if (g.db !== undefined) {
+    // Only unix: reaches a tsovs daemon; OVS fails the others it does not know this way too.
+    if (!g.db.startsWith('unix:')) throw new CliError(`${g.db}: database connection failed (${errnoText('EAFNOSUPPORT', 'Address family not supported by protocol')})`);
+    // An empty path is no socket (Node would take it for a TCP port).
+    if (g.db === 'unix:') throw new CliError(`${g.db}: database connection failed (${errnoText('ENOENT')})`);
+    return { socket: g.db.slice(5), db: g.db };
   }
   const rundir = defaultRundir(g.rundir);
   const pidfile = pidfilePath(rundir);
@@ -322,8 +129,8 @@ export async function vsctlMain(argv: string[], io: Output = processOutput): Pro
   return runTool(
     PROG,
     async () => {
-      const parsed = parseCommandLine(argv, io);
-      if (typeof parsed === 'number') return parsed;
+      const parsed = parseVsctlCommandLine(argv, io);
+      if (parsed === null) return 0;
       const { global: g, commands } = parsed;
       const deadline = g.timeout ? Date.now() + g.timeout * 1000 : 0;
       const body = async (): Promise<number> => {
