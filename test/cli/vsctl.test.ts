@@ -219,6 +219,24 @@ test('list and find output shapes', async () => {
   await fails('no row "nope" in table Port', 'list', 'Port', 'nope');
 });
 
+test('options before the first command go through getopt: prefixes, values as the next word, table options in order', async () => {
+  await reset();
+  await ok('add-br', 'br0', '--', 'add-port', 'br0', 'p1', 'tag=10');
+  // --colu (a prefix) and --id take the next word as their value there; after "--" only NAME=VALUE.
+  assert.equal(await ok('--colu', 'name', '--bare', 'find', 'Port', 'tag=10'), 'p1\n');
+  await ok('--id', '@c', 'create', 'Controller', 'target="tcp:1.1.1.1:6653"', '--', 'set', 'Bridge', 'br0', 'controller=@c');
+  assert.equal(await ok('get-controller', 'br0'), 'tcp:1.1.1.1:6653\n');
+  // Repeated before the first command, the last one counts (as OVS).
+  assert.equal(await ok('--columns=tag', '--columns=name', '--bare', 'list', 'Port', 'p1'), 'p1\n');
+  // --bare sets list format, bare data and no headings; a later -f/-d/--no-headings changes them again.
+  assert.equal(await ok('--bare', '-f', 'table', '--columns=name,tag', 'list', 'Port', 'p1'), 'p1 10\n');
+  assert.equal(await ok('-f', 'table', '--bare', '--columns=name,tag', 'list', 'Port', 'p1'), 'p1\n10\n');
+  assert.equal(await ok('-ftable', '-dbare', '--no-h', '--columns=name', 'list', 'Port', 'p1'), 'p1\n');
+  // A "--" right after the options is getopt's: the options still belong to the first command.
+  assert.equal(await ok('--if-exists', '--', 'del-br', 'nosuch'), '');
+  await fails("'list-br' command has no '--may-exist' option", '--may-exist', '--', 'list-br');
+});
+
 test('show has the shape of ovs-vsctl show', async () => {
   await reset();
   await ok(
