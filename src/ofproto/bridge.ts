@@ -32,6 +32,7 @@ import { OFPERR, fail, ok, type OfpResult } from './ofperr.js';
 import { NxLearnFlags, OfpactType, type OfpAction } from './ofp-actions.js';
 import { OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, OFPP_NONE, OFPP_NORMAL, type OfPort, type VlanMode } from './ofp-port.js';
 import { pushStats } from './push-stats.js';
+import { randomUuid } from './continuation.js';
 import { xlate } from './xlate/xlate.js';
 import {
   Emitter,
@@ -108,6 +109,8 @@ export class Bridge implements XlateBridge<OfpAction>, FlowModHost, RuleOwner {
   readonly events = new Emitter<OfprotoEvents>();
   readonly nTables: number;
   readonly datapathType: string;
+  /** A random UUID (OVS ofproto->uuid): continuations name the bridge to resume in by it. */
+  readonly uuid: Uint8Array = randomUuid();
   /** Bumps on every change that can change a translation. */
   version = 1;
   failMode: FailMode;

@@ -20,6 +20,8 @@ import { xlate } from './xlate/xlate.js';
 import type { XlateOptions } from './xlate/context.js';
 import type { OfpAction } from './ofp-actions.js';
 import { decodeControllerUserdata, decodeSlowPathUserdata, encodeSlowPathUserdata } from './xlate/userdata.js';
+import { clearConntrack } from './xlate/output.js';
+import { continuationOf } from './continuation.js';
 import { coverageCounter } from '../util/coverage.js';
 
 const COV_FLOW_LIMIT_HIT = coverageCounter('upcall_flow_limit_hit');
@@ -141,13 +143,15 @@ export class Handler {
 
   private process(u: Upcall): void {
     const owner = this.backer.ownerOf(u.key[W_IN_PORT]!);
-    if (owner === undefined) return; // a port no bridge owns any more: drop
     if (u.type === UpcallType.MISS) {
+      if (owner === undefined) return; // a port no bridge owns any more: drop
       this.stats.misses++;
       this.miss(u, owner.bridge);
     } else {
+      // A packet-in names its bridge, whatever port the packet came in on (OVS looks the
+      // bridge up by the cookie's ofproto uuid): a resumed packet may come from anywhere.
       this.stats.actions++;
-      this.action(u, owner.bridge);
+      this.action(u, owner?.bridge);
     }
   }
 
@@ -234,11 +238,12 @@ export class Handler {
     }
   }
 
-  private action(u: Upcall, bridge: Bridge): void {
+  private action(u: Upcall, bridge: Bridge | undefined): void {
     const c = decodeControllerUserdata(u.userdata);
     if (c !== null) {
       if (c.dontSend) return;
       const target = this.backer.bridgeByName(c.bridge) ?? bridge;
+      if (target === undefined) return;
       const bytes = u.packet.bytes();
       const len = c.maxLen !== OFPCML_NO_BUFFER && c.maxLen < bytes.length ? c.maxLen : bytes.length;
       const flow = u.key.slice();
@@ -246,11 +251,15 @@ export class Handler {
       flow[W_METADATA] = Number(BigInt.asUintN(64, c.metadata) >> 32n);
       flow[W_METADATA + 1] = Number(BigInt.asUintN(32, c.metadata));
       for (let i = 0; i < N_REGS; i++) flow[W_REG0 + i] = c.regs[i]!;
+      // The packet-in reports the saved state's table (0 for a pause, OVS finish_freezing),
+      // and conntrack fields only when the pipeline had been through conntrack.
+      const st = c.recircId ? this.backer.recirc.get(c.recircId) : undefined;
+      if (st && !st.conntracked) clearConntrack(flow);
       this.stats.packetIns++;
       target.events.emit('packet-in', {
         bridge: target.name,
         reason: c.reason,
-        tableId: c.tableId,
+        tableId: st ? st.tableId : c.tableId,
         cookie: c.ruleCookie,
         inPort: c.inPort,
         packet: bytes.slice(0, len),
@@ -263,10 +272,11 @@ export class Handler {
         userdata: c.userdata,
         continuation: c.continuation,
         recircId: c.recircId,
+        continuationData: c.continuation && st ? continuationOf(st, target.uuid, u.packet.inPort) : null,
       });
       return;
     }
-    if (decodeSlowPathUserdata(u.userdata) !== null) {
+    if (bridge !== undefined && decodeSlowPathUserdata(u.userdata) !== null) {
       const now = this.backer.clock.now();
       // No stats here: the packet hit a datapath flow, whose counters the revalidator
       // credits to what its translation used (as OVS, which credits only miss upcalls).

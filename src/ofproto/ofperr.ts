@@ -14,7 +14,8 @@ export type OfpErrType =
   | 'OFPET_GROUP_MOD_FAILED'
   | 'OFPET_PORT_MOD_FAILED'
   | 'OFPET_TABLE_MOD_FAILED'
-  | 'OFPET_METER_MOD_FAILED';
+  | 'OFPET_METER_MOD_FAILED'
+  | 'NXET_RESUME_FAILED';
 
 export interface OfpErr {
   readonly type: OfpErrType;
@@ -77,6 +78,8 @@ export const OFPERR = {
   OFPMMFC_OUT_OF_METERS: e('OFPET_METER_MOD_FAILED', 'OFPMMFC_OUT_OF_METERS'),
   OFPMMFC_OUT_OF_BANDS: e('OFPET_METER_MOD_FAILED', 'OFPMMFC_OUT_OF_BANDS'),
   OFPMMFC_UNKNOWN: e('OFPET_METER_MOD_FAILED', 'OFPMMFC_UNKNOWN'),
+  // NXET_RESUME_FAILED
+  NXR_STALE: e('NXET_RESUME_FAILED', 'NXR_STALE'),
 } as const;
 
 export function ok<T>(value: T): OfpResult<T> {

@@ -4,6 +4,8 @@
  * OpenFlow connection layer subscribes and decides per connection what to send.
  */
 
+import type { Continuation } from './continuation.js';
+
 /** Flow-removed reasons (OFPRR_*). */
 export const OFPRR_IDLE_TIMEOUT = 0;
 export const OFPRR_HARD_TIMEOUT = 1;
@@ -64,6 +66,8 @@ export interface PacketInEvent {
   /** controller(pause): the pipeline can be resumed at this recirculation id (NXT_RESUME). */
   readonly continuation: boolean;
   readonly recircId: number;
+  /** The state to resume from (NXT_PACKET_IN2's continuation), when `continuation`. */
+  readonly continuationData?: Continuation | null;
 }
 
 export interface PortStatusEvent {

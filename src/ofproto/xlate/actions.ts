@@ -25,7 +25,7 @@ import {
   setEthDst,
   setEthSrc,
 } from '../../flow/layout.js';
-import { getValueBits, mfGetValue } from '../../flow/meta-flow.js';
+import { getValueBits, MF_FIELDS, MFF, mfGetValue } from '../../flow/meta-flow.js';
 import { mfArePrereqsOk } from '../../flow/match.js';
 import { ETH_TYPE_IPV4 } from '../../packet/constants.js';
 import { DpActionType } from '../../datapath/actions.js';
@@ -128,16 +128,31 @@ function needsRecircAfterMpls(a: OfpAction): boolean {
   }
 }
 
+/** A 64-bit value as 8 big-endian bytes. */
+function be64(v: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  for (let i = 7; i >= 0; i--) {
+    b[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return b;
+}
+
 /**
  * Saves actions [from, end) of this level for after recirculation (OVS freeze_unroll_actions):
- * goto_table becomes resubmit, as OVS does, since instructions cannot be frozen.
+ * instructions cannot be frozen, so goto_table becomes resubmit and write_metadata a masked
+ * set_field, as OVS does; notes and conjunctions are not kept.
  */
 function freezeUnroll(ctx: Ctx, acts: readonly OfpAction[], from: number): void {
   const rest: OfpAction[] = [];
   for (let i = from; i < acts.length; i++) {
     const a = acts[i]!;
     if (a.type === T.GOTO_TABLE) rest.push({ type: T.RESUBMIT, inPort: OFPP_IN_PORT, tableId: a.tableId, withCtOrig: false });
-    else rest.push(a);
+    else if (a.type === T.WRITE_METADATA) {
+      const mask = BigInt.asUintN(64, a.mask);
+      const field = MF_FIELDS[MFF.METADATA]!;
+      rest.push({ type: T.SET_FIELD, field, value: be64(a.metadata & mask), mask: be64(mask), viaLoad: false });
+    } else if (a.type !== T.NOTE && a.type !== T.CONJUNCTION) rest.push(a);
   }
   if (rest.length) ctx.frozen.push({ tableId: ctx.tableId, cookie: ctx.ruleCookie, actions: rest });
 }
@@ -289,7 +304,8 @@ export function doXlateActions(ctx: Ctx, acts: readonly OfpAction[], isLast: boo
       }
       case T.STACK_PUSH: {
         const sf = a.subfield;
-        const v = new Uint8Array(16);
+        // As many bytes as the subfield needs (OVS nxm_execute_stack_push): continuations carry them.
+        const v = new Uint8Array((sf.nBits + 7) >> 3);
         if (mfArePrereqsOk(sf.field, flow, wc)) {
           const fv = mfGetValue(sf.field, flow);
           bitwiseCopy(fv, sf.ofs, v, 0, sf.nBits);

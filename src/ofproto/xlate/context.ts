@@ -11,7 +11,7 @@ import type { Packet } from '../../packet/packet.js';
 import type { XlateBridge, XlateBucket, XlateGroup, XlateRule } from '../xlate-bridge.js';
 import { commitOdpActions } from './commit.js';
 import { TraceNodeType, type TraceNode } from './trace-node.js';
-import type { FrozenSegment } from './recirc.js';
+import type { FrozenSegment, FrozenState } from './recirc.js';
 
 /** OVS MAX_DEPTH: nested resubmits / goto_table / patch ports. */
 export const MAX_DEPTH = 64;
@@ -153,6 +153,11 @@ export interface XlateOptions<A> {
   ofInPort?: boolean;
   /** Packet-ins are encoded with dont_send=1 (ofproto/trace without --generate). */
   dontSendPacketIns?: boolean;
+  /**
+   * Thaw this state instead of the one the flow's recirc_id names (NXT_RESUME: the state
+   * comes from the controller's continuation, OVS xlate_resume).
+   */
+  frozen?: FrozenState<A> | null;
 }
 
 /**

@@ -4,7 +4,7 @@
  * paused controller action, a continuation packet-in carrying that id.
  */
 import { DpActionType } from '../../datapath/actions.js';
-import { N_REGS, W_IN_PORT, W_METADATA, W_REG0, W_TUN_GBP, W_TUN_ID } from '../../flow/layout.js';
+import { CS_TRACKED, N_REGS, W_CT, W_IN_PORT, W_METADATA, W_REG0, W_TUN_GBP, W_TUN_ID } from '../../flow/layout.js';
 import { XlateError, type XlateCtx } from './context.js';
 import { putControllerUserAction } from './output.js';
 
@@ -39,6 +39,7 @@ export function finishFreezing<A>(ctx: XlateCtx<A>, tableId = 0): number {
     segments: ctx.frozen,
     wasMpls: ctx.wasMpls,
     userdata: pause ? pause.userdata : null,
+    conntracked: (flow[W_CT]! & CS_TRACKED) !== 0,
   });
   if (pause) {
     if (ctx.sideEffects || !ctx.dontSendPacketIns) {

@@ -7,6 +7,7 @@
  */
 import { DpActionType } from '../../datapath/actions.js';
 import {
+  CS_TRACKED,
   N_REGS,
   W_ACTSET_OUTPUT,
   W_CT,
@@ -227,6 +228,7 @@ export function xlateControllerAction<A>(
       segments: [],
       wasMpls: ctx.wasMpls,
       userdata: userdata ?? null,
+      conntracked: (flow[W_CT]! & CS_TRACKED) !== 0,
     }) ?? 0;
   putControllerUserAction(ctx, maxLen, reason, controllerId, userdata, false, recircId);
 }

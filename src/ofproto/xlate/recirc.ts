@@ -10,6 +10,11 @@ export interface FrozenSegment<A> {
   readonly tableId: number;
   readonly cookie: bigint;
   readonly actions: readonly A[];
+  /**
+   * An unroll_xlate copied in front of these actions from a thawed action list (OVS copies
+   * them verbatim when a resumed pipeline freezes again): it restores this table and cookie.
+   */
+  readonly unroll?: { readonly tableId: number; readonly cookie: bigint };
 }
 
 export interface FrozenState<A> {
@@ -29,6 +34,15 @@ export interface FrozenState<A> {
   readonly wasMpls: boolean;
   /** Userdata of a paused controller action (continuation), or null. */
   readonly userdata: Uint8Array | null;
+  /** The packet had been through conntrack (OVS frozen_state.conntracked); false clears ct fields on thaw. */
+  readonly conntracked?: boolean;
+  /** OVS's mirror bitmap (tsovs has no mirrors: kept only to hand a continuation back unchanged). */
+  readonly mirrors?: number;
+  /**
+   * The segments are OVS's final frozen action list, as a continuation carries it: their own
+   * unroll_xlate markers only, none added in front of output, controller, group... actions.
+   */
+  readonly final?: boolean;
 }
 
 function stateKey(s: FrozenState<unknown>): string {

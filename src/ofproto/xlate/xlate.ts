@@ -42,7 +42,7 @@ import { doXlateActions } from './actions.js';
 import { actionSetToList, reversibleActions } from './action-set.js';
 import { NO_GROUP_USES, XlateCtx, XlateError, type XlateOps, type XlateOptions, type XlateResult } from './context.js';
 import { ethType, isIpAny, isMplsEthType, isVlanTpid } from './flow-ops.js';
-import { mayReceive, xlateActionSet } from './output.js';
+import { clearConntrack, mayReceive, xlateActionSet } from './output.js';
 import { lookupFromTable, reportTable, runLookupResult } from './table.js';
 import { TraceNodeType } from './trace-node.js';
 import { finishFreezing } from './freeze.js';
@@ -134,7 +134,7 @@ function wcFinish(orig: OrigFlow, wc: Uint32Array): void {
 }
 
 /** A step of a thawed pipeline: an unroll marker (actions null) or a run of actions. */
-interface UnrollItem {
+export interface UnrollItem {
   readonly tableId: number;
   readonly cookie: bigint;
   readonly actions: readonly OfpAction[] | null;
@@ -158,14 +158,20 @@ function needsUnroll(a: OfpAction): boolean {
   }
 }
 
-/** The frozen segments as OVS's flat frozen action list: unroll markers where OVS puts them. */
-function unrollPlan(segs: readonly FrozenSegment<OfpAction>[]): UnrollItem[] {
+/**
+ * The frozen segments as OVS's flat frozen action list: unroll markers where OVS puts them
+ * (OVS freeze_put_unroll_xlate: before an action that needs the table and cookie, when they
+ * differ from the last marker it put; markers copied from a thawed list do not count), or,
+ * for a `final` list (from a continuation), only the markers the segments carry.
+ */
+export function unrollPlan(segs: readonly FrozenSegment<OfpAction>[], final = false): UnrollItem[] {
   const out: UnrollItem[] = [];
   let last: { tableId: number; cookie: bigint } | null = null;
   for (const seg of segs) {
+    if (seg.unroll) out.push({ tableId: seg.unroll.tableId, cookie: seg.unroll.cookie, actions: null });
     let run: OfpAction[] = [];
     for (const a of seg.actions) {
-      if (needsUnroll(a) && (last === null || last.tableId !== seg.tableId || last.cookie !== seg.cookie)) {
+      if (!final && needsUnroll(a) && (last === null || last.tableId !== seg.tableId || last.cookie !== seg.cookie)) {
         if (run.length) out.push({ tableId: seg.tableId, cookie: seg.cookie, actions: run });
         run = [];
         last = { tableId: seg.tableId, cookie: seg.cookie };
@@ -210,6 +216,7 @@ function thaw(ctx: XlateCtx<OfpAction>, st: FrozenState<OfpAction>): boolean {
   flow[W_METADATA + 1] = st.metadata[1];
   flow.set(st.regs, W_REG0);
   flow[W_IN_PORT] = st.inPort;
+  if (!st.conntracked) clearConntrack(flow);
   ctx.stack = st.stack.map((v) => v.slice());
   ctx.wasMpls = false;
   if (st.actionSet.length) {
@@ -225,7 +232,7 @@ function thaw(ctx: XlateCtx<OfpAction>, st: FrozenState<OfpAction>): boolean {
     }
   }
   if (st.segments.length) {
-    const text = unrollPlan(st.segments).map((it) => (it.actions === null ? unrollText(it) : ctx.ops.formatActions(it.actions)));
+    const text = unrollPlan(st.segments, st.final).map((it) => (it.actions === null ? unrollText(it) : ctx.ops.formatActions(it.actions)));
     ctx.report(TraceNodeType.THAW, `Restoring actions: ${text.join(',')}`);
   }
   ctx.trace = oldTrace;
@@ -295,22 +302,22 @@ function xlateInto(
   if (bnode) ctx.trace = bnode.subs;
 
   run: {
-    let frozen: FrozenState<OfpAction> | null = null;
-    if (flow[W_RECIRC_ID]) {
+    let frozen: FrozenState<OfpAction> | null = opts.frozen ?? null;
+    if (!frozen && flow[W_RECIRC_ID]) {
       frozen = bridge.recirc?.get(flow[W_RECIRC_ID]!) ?? null;
       if (!frozen) {
         ctx.reportError(`Recirculation context not found for ID ${flow[W_RECIRC_ID]!.toString(16)}`);
         ctx.error = XlateError.NO_RECIRCULATION_CONTEXT;
         break run;
       }
-      if (!thaw(ctx, frozen)) break run;
     }
+    if (frozen && !thaw(ctx, frozen)) break run;
     const inPort = ctx.bridge.port(flow[W_IN_PORT]!);
     let lookup = null;
     if (frozen && frozen.segments.length) {
       // Resume the frozen action lists (innermost level first) as OVS's flat list with
       // unroll_xlate markers that restore the table and cookie.
-      const plan = unrollPlan(frozen.segments);
+      const plan = unrollPlan(frozen.segments, frozen.final);
       let i = 0;
       for (; i < plan.length && !ctx.error && !ctx.exit; i++) {
         const it = plan[i]!;
@@ -323,13 +330,22 @@ function xlateInto(
           ctx.ops.doActions(ctx, it.actions, i === plan.length - 1, false);
         }
       }
-      // Frozen again: what was not reached yet waits for the next thaw too.
+      // Frozen again: what was not reached yet waits for the next thaw too, its unroll
+      // markers copied as they are (OVS freeze_unroll_actions copies OFPACT_UNROLL_XLATE).
       if (ctx.freezing) {
+        let unroll: { tableId: number; cookie: bigint } | undefined;
         for (; i < plan.length; i++) {
           const it = plan[i]!;
-          if (it.actions) ctx.frozen.push({ tableId: it.tableId, cookie: it.cookie, actions: it.actions });
+          if (it.actions === null) unroll = { tableId: it.tableId, cookie: it.cookie };
+          else {
+            ctx.frozen.push({ tableId: ctx.tableId, cookie: ctx.ruleCookie, actions: it.actions, ...(unroll ? { unroll } : {}) });
+            unroll = undefined;
+          }
         }
       }
+    } else if (frozen && opts.frozen) {
+      // A resumed pipeline with nothing left to run still finishes (action set, OVS
+      // xlate_resume's no-op action): no table lookup.
     } else {
       if (!opts.actions) {
         lookup = lookupFromTable(ctx, flow[W_IN_PORT]!, ctx.tableId, true, true);
