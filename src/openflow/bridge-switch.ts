@@ -18,6 +18,7 @@ import { OfpactType } from '../ofproto/ofp-actions.js';
 import { OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, OFPP_NONE, OFPP_NORMAL } from '../ofproto/ofp-port.js';
 import { OFPPR_ADD, OFPPR_DELETE } from '../ofproto/ofproto-events.js';
 import { pushStats } from '../ofproto/push-stats.js';
+import { resumePipeline, type ResumeRequest } from '../ofproto/resume.js';
 import { Rule } from '../ofproto/rule.js';
 import type { TableMissConfig } from '../ofproto/xlate-bridge.js';
 import { xlate } from '../ofproto/xlate/xlate.js';
@@ -206,6 +207,10 @@ export class BridgeSwitch implements SwitchApi {
     br.checkMacVersion();
     if (!isDrop(res.actions)) br.backer.dpif.execute(pkt, res.actions);
     return ok(undefined);
+  }
+
+  resume(req: ResumeRequest): OfpResult<void> {
+    return resumePipeline(this.bridge, req);
   }
 
   // --- controllers ---------------------------------------------------------------------

@@ -44,6 +44,7 @@ import {
 } from './conn/ofp-stats.js';
 import { encodeEchoReply } from './conn/of-wire.js';
 import { PKTBUF_CNT } from './conn/pktbuf.js';
+import { resume } from './conn/resume.js';
 import type { ConnMgr } from './connmgr.js';
 import { coverageCounter } from '../util/coverage.js';
 
@@ -103,6 +104,8 @@ function handle(mgr: ConnMgr, c: OfConn, m: OfMessage, raw: Uint8Array): Err {
     case OfType.PACKET_OUT:
       COV_PACKET_OUT.count++;
       return rejectSecondary(c) ?? packetOut(mgr, c, m);
+    case OfType.RESUME:
+      return resume(mgr, c, m);
     case OfType.FLOW_MOD:
       return rejectSecondary(c) ?? flowMod(mgr, c, m, true);
     case OfType.GROUP_MOD:

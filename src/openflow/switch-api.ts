@@ -11,6 +11,7 @@ import type { GroupMod, GroupModOutcome, Group, GroupStats } from '../ofproto/gr
 import type { Meter, MeterMod, MeterModOutcome, MeterStats } from '../ofproto/meter-table.js';
 import type { OfpResult } from '../ofproto/ofperr.js';
 import type { OfpAction } from '../ofproto/ofp-actions.js';
+import type { ResumeRequest } from '../ofproto/resume.js';
 import type { Rule } from '../ofproto/rule.js';
 import type { FragHandling, TableMissConfig } from '../ofproto/xlate-bridge.js';
 import type { PortDesc } from './codec/index.js';
@@ -97,6 +98,8 @@ export interface SwitchApi {
 
   /** OVS ofproto_packet_out: translate `actions` for the packet and execute the result. */
   packetOut(po: PacketOutRequest): OfpResult<void>;
+  /** OVS nxt_resume: carry on a paused pipeline from its continuation (NXT_RESUME). */
+  resume(req: ResumeRequest): OfpResult<void>;
 
   /** Controllers are configured (a change flushes the tables, as OVS connmgr_set_controllers does). */
   setHasControllers(has: boolean): void;

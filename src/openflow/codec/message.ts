@@ -72,7 +72,7 @@ import {
   MULTIPART_DEFS,
 } from './multipart.js';
 import { ofperrCategory } from './ofperr.js';
-import { encodePacketIn, encodePacketOut, PACKET_DEFS } from './packet.js';
+import { encodePacketIn, encodePacketOut, encodeResume, PACKET_DEFS } from './packet.js';
 
 export type { DecodeOptions, EncodeOptions } from './msg-core.js';
 
@@ -309,6 +309,7 @@ export function encodeMessage(msg: OfMessage, version: number, opts: EncodeOptio
     case OfType.GET_CONFIG_REPLY:
     case OfType.SET_CONFIG: return encodeSwitchConfig(msg, version);
     case OfType.PACKET_IN: return encodePacketIn(msg, version);
+    case OfType.RESUME: return encodeResume(msg, version);
     case OfType.FLOW_REMOVED: return encodeFlowRemoved(msg, version);
     case OfType.PORT_STATUS: return encodePortStatus(msg, version);
     case OfType.PACKET_OUT: return encodePacketOut(msg, version);

@@ -84,6 +84,7 @@ export const OfType = {
   FLOW_AGE: 67,
   SET_CONTROLLER_ID: 68,
   CT_FLUSH_ZONE: 69,
+  RESUME: 70,
 } as const;
 export type OfType = (typeof OfType)[keyof typeof OfType];
 
@@ -221,6 +222,13 @@ export interface PortStatusMsg extends OfMsgBase<typeof OfType.PORT_STATUS> {
 }
 
 // --- controller commands ---------------------------------------------------------------------
+
+/**
+ * NXT_RESUME: a controller hands back a paused packet-in (NXT_PACKET_IN2) to carry on its
+ * pipeline. Same fields as the packet-in; `continuation` is the NXPINT_CONTINUATION content
+ * as the switch sent it (decode it with decodeContinuation).
+ */
+export interface ResumeMsg extends OfMsgBase<typeof OfType.RESUME>, Omit<PacketInMsg, 'type' | 'xid' | 'format'> {}
 
 export interface PacketOutMsg extends OfMsgBase<typeof OfType.PACKET_OUT> {
   readonly bufferId: number;
@@ -707,6 +715,7 @@ export type OfMessage =
   | FeaturesReplyMsg
   | SwitchConfigMsg
   | PacketInMsg
+  | ResumeMsg
   | FlowRemovedMsg
   | PortStatusMsg
   | PacketOutMsg

@@ -9,10 +9,10 @@ import { W_IN_PORT } from '../../flow/layout.js';
 import { newMatch, type Match } from '../../flow/match.js';
 import { MF_FIELDS, MFF, mfMaskAll, mfPutValue } from '../../flow/meta-flow.js';
 import { OFPP_CONTROLLER, portFromOfp11, portToOfp11 } from '../../flow/ofp-port.js';
-import { fail, Reader } from './bytes.js';
-import { NXT_PACKET_IN, NXT_PACKET_IN2, OFP10_VERSION, OFP13_VERSION, OFP14_VERSION, OFP15_VERSION, OFPT_PACKET_IN, OFPT_PACKET_OUT } from './constants.js';
+import { fail, Reader, type Writer } from './bytes.js';
+import { NXT_PACKET_IN, NXT_PACKET_IN2, NXT_RESUME, OFP10_VERSION, OFP13_VERSION, OFP14_VERSION, OFP15_VERSION, OFPT_PACKET_IN, OFPT_PACKET_OUT } from './constants.js';
 import { pullActions, putActions } from './actions.js';
-import { OfType, type PacketInMsg, type PacketOutMsg } from './messages.js';
+import { OfType, type PacketInMsg, type PacketOutMsg, type ResumeMsg } from './messages.js';
 import { def, finishMsg, Kind, startMsg, type MsgDef, type MsgHeader } from './msg-core.js';
 import { decodeOxmEntries, encodeOxmEntries, pullNxMatch, pullOxmMatch, putNxMatch, putOxmMatch } from './match-oxm.js';
 import { parsePropU32, parsePropU64, parsePropU8, pullProp } from './props.js';
@@ -86,7 +86,10 @@ function decodeNxPacketIn(r: Reader, h: MsgHeader): PacketInMsg {
   return pin(h, { format: 'nxt', bufferId, totalLen, reason, tableId, cookie, match: m.match, data: r.bytes(r.left), userdata: null, continuation: null });
 }
 
-function decodeNxPacketIn2(r: Reader, h: MsgHeader): PacketInMsg {
+/** The fields NXT_PACKET_IN2 and NXT_RESUME share (OVS decode_nx_packet_in2). */
+type PacketIn2Fields = Omit<PacketInMsg, 'type' | 'xid' | 'format'>;
+
+function decodePacketIn2Props(r: Reader, what: string): PacketIn2Fields {
   let data: Uint8Array | null = null;
   let totalLen = 0;
   let bufferId = 0xffffffff;
@@ -107,14 +110,27 @@ function decodeNxPacketIn2(r: Reader, h: MsgHeader): PacketInMsg {
       case NXPINT_REASON: reason = parsePropU8(p); break;
       case NXPINT_METADATA: match = decodeOxmEntries(p.body, p.body.left, false, false).match; break;
       case NXPINT_USERDATA: userdata = p.body.bytes(p.body.left); break;
-      case NXPINT_CONTINUATION: continuation = p.body.bytes(p.body.left); break;
-      default: fail(p.experimenter ? 'OFPBPC_BAD_EXP_TYPE' : 'OFPBPC_BAD_TYPE', `packet-in2 property ${p.type}`);
+      case NXPINT_CONTINUATION:
+        // A nested property (OVS ofpprop_parse_nested): its header is padded to 8 bytes.
+        if (p.body.left < 4) fail('OFPBPC_BAD_LEN', 'continuation property has bad length');
+        p.body.skip(4);
+        continuation = p.body.bytes(p.body.left);
+        break;
+      default: fail(p.experimenter ? 'OFPBPC_BAD_EXP_TYPE' : 'OFPBPC_BAD_TYPE', `${what} property ${p.type}`);
     }
   }
-  if (!data || data.length === 0) fail('OFPBRC_BAD_LEN', 'NXT_PACKET_IN2 lacks packet');
+  if (!data || data.length === 0) fail('OFPBRC_BAD_LEN', `${what} lacks packet`);
   if (!totalLen) totalLen = data.length;
-  else if (totalLen < data.length) fail('OFPBRC_BAD_LEN', 'NXT_PACKET_IN2 full_len < len');
-  return pin(h, { format: 'nxt2', bufferId, totalLen, reason, tableId, cookie, match, data, userdata, continuation });
+  else if (totalLen < data.length) fail('OFPBRC_BAD_LEN', `${what} full_len < len`);
+  return { bufferId, totalLen, reason, tableId, cookie, match, data, userdata, continuation };
+}
+
+function decodeNxPacketIn2(r: Reader, h: MsgHeader): PacketInMsg {
+  return pin(h, { format: 'nxt2', ...decodePacketIn2Props(r, 'NXT_PACKET_IN2') });
+}
+
+function decodeResume(r: Reader, h: MsgHeader): ResumeMsg {
+  return { type: OfType.RESUME, xid: h.xid, ...decodePacketIn2Props(r, 'NXT_RESUME') };
 }
 
 export const PACKET_DEFS: MsgDef[] = [
@@ -122,31 +138,49 @@ export const PACKET_DEFS: MsgDef[] = [
   def('OFPT13_PACKET_IN', Kind.T, OFPT_PACKET_IN, '1.3+', 16, 1, decodePacketIn13),
   def('NXT_PACKET_IN', Kind.NXT, NXT_PACKET_IN, '1.0+', 24, 1, decodeNxPacketIn),
   def('NXT_PACKET_IN2', Kind.NXT, NXT_PACKET_IN2, '1.0+', 0, 8, decodeNxPacketIn2),
+  def('NXT_RESUME', Kind.NXT, NXT_RESUME, '1.0+', 0, 8, decodeResume),
   def('OFPT10_PACKET_OUT', Kind.T, OFPT_PACKET_OUT, '1.0', 8, 1, (r, h) => decodePacketOut(r, h)),
   def('OFPT11_PACKET_OUT', Kind.T, OFPT_PACKET_OUT, '1.1-1.4', 16, 1, (r, h) => decodePacketOut(r, h)),
   def('OFPT15_PACKET_OUT', Kind.T, OFPT_PACKET_OUT, '1.5+', 8, 1, (r, h) => decodePacketOut(r, h)),
 ];
 
+/** NXT_PACKET_IN2's properties (OVS ofputil_put_packet_in + the continuation): `data` is all of the packet here. */
+function putPacketIn2Props(w: Writer, m: PacketIn2Fields, reason: number, version: number, resume: boolean): void {
+  const prop = (type: number, body: () => void): void => {
+    const at = w.len;
+    w.u16(type).u16(4);
+    body();
+    w.set16(at + 2, w.len - at);
+    w.pad(8);
+  };
+  prop(NXPINT_PACKET, () => w.bytes(m.data));
+  if (m.totalLen !== m.data.length) prop(NXPINT_FULL_LEN, () => w.u32(m.totalLen));
+  if (m.bufferId !== 0xffffffff) prop(NXPINT_BUFFER_ID, () => w.u32(m.bufferId));
+  prop(NXPINT_TABLE_ID, () => w.u8(m.tableId));
+  if (m.cookie !== U64_MAX) prop(NXPINT_COOKIE, () => w.zeros(4).u64(m.cookie));
+  prop(NXPINT_REASON, () => w.u8(reason));
+  prop(NXPINT_METADATA, () => encodeOxmEntries(w, m.match, version));
+  // A packet-in leaves out an empty continuation; NXT_RESUME always has one and no userdata.
+  if (m.continuation && (m.continuation.length || resume)) prop(NXPINT_CONTINUATION, () => w.zeros(4).bytes(m.continuation!));
+  if (!resume && m.userdata && m.userdata.length) prop(NXPINT_USERDATA, () => w.bytes(m.userdata!));
+}
+
+/**
+ * NXT_RESUME (OVS ofputil_encode_resume): the packet-in's packet, table, cookie, reason and
+ * metadata, and the continuation copied as it came (always present, possibly empty).
+ */
+export function encodeResume(m: ResumeMsg, version: number): Uint8Array {
+  const w = startMsg(Kind.NXT, NXT_RESUME, version, m.xid, 0, 64 + m.data.length);
+  const fields: PacketIn2Fields = { ...m, totalLen: m.data.length, bufferId: 0xffffffff, continuation: m.continuation ?? new Uint8Array(0) };
+  putPacketIn2Props(w, fields, wireReason(m.reason, version), version, true);
+  return finishMsg(w);
+}
+
 export function encodePacketIn(m: PacketInMsg, version: number): Uint8Array {
   const reason = wireReason(m.reason, version);
   if (m.format === 'nxt2') {
     const w = startMsg(Kind.NXT, NXT_PACKET_IN2, version, m.xid, 0, 64 + m.data.length);
-    const prop = (type: number, body: () => void): void => {
-      const at = w.len;
-      w.u16(type).u16(4);
-      body();
-      w.set16(at + 2, w.len - at);
-      w.pad(8);
-    };
-    prop(NXPINT_PACKET, () => w.bytes(m.data));
-    if (m.totalLen !== m.data.length) prop(NXPINT_FULL_LEN, () => w.u32(m.totalLen));
-    if (m.bufferId !== 0xffffffff) prop(NXPINT_BUFFER_ID, () => w.u32(m.bufferId));
-    prop(NXPINT_TABLE_ID, () => w.u8(m.tableId));
-    if (m.cookie !== U64_MAX) prop(NXPINT_COOKIE, () => w.zeros(4).u64(m.cookie));
-    prop(NXPINT_REASON, () => w.u8(reason));
-    prop(NXPINT_METADATA, () => encodeOxmEntries(w, m.match, version));
-    if (m.continuation && m.continuation.length) prop(NXPINT_CONTINUATION, () => w.bytes(m.continuation!));
-    if (m.userdata && m.userdata.length) prop(NXPINT_USERDATA, () => w.bytes(m.userdata!));
+    putPacketIn2Props(w, m, reason, version, false);
     return finishMsg(w);
   }
   if (m.format === 'nxt' || (version !== OFP10_VERSION && version < OFP13_VERSION)) {

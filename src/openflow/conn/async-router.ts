@@ -10,6 +10,7 @@ import type { OfpAction } from '../../ofproto/ofp-actions.js';
 import type { FlowRemovedEvent, PacketInEvent, PortStatusEvent, RuleChangeEvent } from '../../ofproto/ofproto-events.js';
 import { OFPPR_MODIFY } from '../../ofproto/ofproto-events.js';
 import { encodeMessage, OfType, type FlowUpdate, type OfMessage, type PortDesc } from '../codec/index.js';
+import { encodeContinuation } from '../codec/continuation.js';
 import type { SwitchApi } from '../switch-api.js';
 import { OAM_FLOW_REMOVED, OAM_PACKET_IN, OAM_PORT_STATUS, OAM_REQUESTFORWARD, OFPR_EXPLICIT_MISS, OFPR_IMPLICIT_MISS, OFPR_NO_MATCH } from './async-config.js';
 import { flowRemovedMsg, packetInMsg, PACKET_IN_FORMATS } from './convert.js';
@@ -98,7 +99,10 @@ export class AsyncRouter {
       const fmt = PACKET_IN_FORMATS[c.packetInFormat] ?? 'standard';
       let encoded: Uint8Array;
       try {
-        encoded = encodeMessage(packetInMsg(ev, v, fmt, bufferId, data), v);
+        const msg = packetInMsg(ev, v, fmt, bufferId, data);
+        // Only NXT_PACKET_IN2 can carry a paused pipeline's continuation (in the connection's version).
+        const cont = fmt === 'nxt2' && ev.continuationData ? encodeContinuation(ev.continuationData, v) : null;
+        encoded = encodeMessage(cont ? { ...msg, continuation: cont } : msg, v);
       } catch (e) {
         this.host.log.warn(`${c.name}: cannot encode packet-in: ${(e as Error).message}`);
         continue;
