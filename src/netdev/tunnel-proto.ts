@@ -2,13 +2,15 @@
  * The two UDP encapsulations of the tunnel ports: parse a received header (validating it as
  * the Linux kernel does: VXLAN needs the I flag and zero reserved bits; Geneve version 0
  * carrying Ethernet) and write the header for a frame to send. No allocation per packet:
- * results go into a reused TunnelRx.
+ * results go into a reused TunnelRx (with the outer addresses the endpoint adds).
  */
 import { get16 } from '../packet/checksum.js';
 import { ETH_TYPE_TEB, GENEVE_DEFAULT_PORT, VXLAN_DEFAULT_PORT } from '../packet/constants.js';
 import { GENEVE_FLAG_OAM, geneveOptLen, geneveProto as geneveEthType, geneveVersion, geneveVni, writeGeneve } from '../packet/geneve.js';
 import { VXLAN_FLAG_GBP, VXLAN_FLAG_VNI, vxlanVni, writeVxlan } from '../packet/vxlan.js';
 import { TUN_FLAG_KEY, TUN_FLAG_OAM } from '../flow/layout.js';
+
+const NO_IPV6 = new Uint32Array(4);
 
 /** What parsing a tunnel header found (one instance reused per endpoint). */
 export class TunnelRx {
@@ -21,6 +23,14 @@ export class TunnelRx {
   gbpFlags = 0;
   optOfs = 0;
   optLen = 0;
+  /** Outer header of the datagram, filled by the endpoint: IPv6 or IPv4 addresses, UDP source port. */
+  is6 = false;
+  ipv4Src = 0;
+  ipv4Dst = 0;
+  /** References to cached words (not copies); all zero for IPv4. */
+  ipv6Src: Uint32Array = NO_IPV6;
+  ipv6Dst: Uint32Array = NO_IPV6;
+  srcPort = 0;
 }
 
 export interface TunnelProto {
