@@ -20,7 +20,7 @@ export interface NsSwitchPort {
 export interface NsSwitchConfig {
   ports: NsSwitchPort[];
   pairs: Array<[number, number]>;
-  /** For a remote_ip=flow port: set(tunnel(tun_id, dst, ttl)) before output to it. */
+  /** For a remote_ip=flow port: set(tunnel(tun_id, dst, ttl)) before output to it (dst IPv4 or IPv6). */
   setTunnel?: { port: number; tunId: number; dst: string; ttl?: number };
 }
 
@@ -34,7 +34,7 @@ export interface NsSwitchStats {
 export const NS_SWITCH_JS = fileURLToPath(import.meta.url);
 
 async function main(cfg: NsSwitchConfig): Promise<void> {
-  const [{ Datapath }, { openNetdev }, { crossConnect }, layout, { formatDpKey }, actions, addr] = await Promise.all([
+  const [{ Datapath }, { openNetdev }, { crossConnect }, layout, { formatDpKey, tunnelPresent }, actions, addr] = await Promise.all([
     import('../../src/datapath/datapath.js'),
     import('../../src/netdev/netdev.js'),
     import('./slow-path.js'),
@@ -59,7 +59,8 @@ async function main(cfg: NsSwitchConfig): Promise<void> {
     const k = new Uint32Array(layout.FLOW_WORDS);
     const m = new Uint32Array(layout.FLOW_WORDS);
     k[layout.W_TUN_ID + 1] = cfg.setTunnel.tunId;
-    k[layout.W_TUN_DST] = addr.parseIpv4(cfg.setTunnel.dst)!;
+    if (cfg.setTunnel.dst.includes(':')) addr.parseIpv6(cfg.setTunnel.dst, k, layout.W_TUN_IPV6_DST);
+    else k[layout.W_TUN_DST] = addr.parseIpv4(cfg.setTunnel.dst)!;
     k[layout.W_TUN_MISC] = ((cfg.setTunnel.ttl ?? 64) << 16) | layout.TUN_FLAG_KEY;
     for (let w = layout.W_TUN_ID; w < layout.W_TUN_GBP; w++) m[w] = 0xffffffff;
     m[layout.W_TUN_GBP] = 0xffffff00; // gbp id and flags
@@ -71,7 +72,7 @@ async function main(cfg: NsSwitchConfig): Promise<void> {
   const sp = crossConnect(dp, cfg.pairs, {
     before,
     onUpcall: (u) => {
-      if (u.key[layout.W_TUN_DST] !== 0) tunnelKeys.push(formatDpKey(u.key, tmask).replace(/^skb_priority\(0\),/, ''));
+      if (tunnelPresent(u.key)) tunnelKeys.push(formatDpKey(u.key, tmask).replace(/^skb_priority\(0\),/, ''));
     },
   });
   process.stdout.write('ready\n');
