@@ -8,7 +8,7 @@ import { mfFromName } from '../../flow/meta-flow.js';
 import { newMatch } from '../../flow/match.js';
 import { OFPP_CONTROLLER, OFPP_LOCAL, OFPP_MAX, OFPP_NONE, parseOfpPort } from '../../flow/ofp-port.js';
 import { parseKeyValues } from '../../flow/ofp-text.js';
-import { decodeMessage, isDecodeError, makePacketOut, OfType } from '../../openflow/codec/index.js';
+import { decodeMessage, encodeMessage, isDecodeError, makePacketOut, OfType } from '../../openflow/codec/index.js';
 import { parseActions } from '../../openflow/flow-syntax/actions-parse.js';
 import type { OfpAction } from '../../ofproto/ofp-actions.js';
 import type { Match } from '../../flow/match.js';
@@ -17,6 +17,7 @@ import type { OfConnection } from './conn.js';
 import type { OfctlContext } from './context.js';
 import { parseWatch } from './monitor-syntax.js';
 import { ofpToString } from './print.js';
+import { rawName } from './raw-name.js';
 import { checkUsable, flowUsable, protocolsFromVersions, setProtocolForFlowMod } from './protocol.js';
 import { parseHex } from './text.js';
 
@@ -154,6 +155,34 @@ function timestamp(): string {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}: `;
 }
 
+/** ovs-ofctl monitor's "resume": a packet-in with a continuation goes back as NXT_RESUME (xid 0). */
+function resumePacketIn(ctx: OfctlContext, c: OfConnection, raw: Uint8Array, maps: Parameters<typeof ofpToString>[1]): void {
+  const d = decodeMessage(raw);
+  if (isDecodeError(d)) {
+    if (/PACKET_IN/.test(rawName(raw) ?? '')) ctx.io.err(`decoding packet-in failed: ${d.error}`);
+    return;
+  }
+  if (d.type !== OfType.PACKET_IN || !d.continuation || d.continuation.length === 0) return;
+  const reply = encodeMessage(
+    {
+      type: OfType.RESUME,
+      xid: 0,
+      bufferId: 0xffffffff,
+      totalLen: d.data.length,
+      reason: d.reason,
+      tableId: d.tableId,
+      cookie: d.cookie,
+      match: d.match,
+      data: d.data,
+      userdata: null,
+      continuation: d.continuation,
+    },
+    c.version,
+  );
+  ctx.io.err('send: ' + ofpToString(reply, maps, ctx.o.verbosity + 2));
+  c.send(reply);
+}
+
 export async function monitor(ctx: OfctlContext, args: string[], signal?: AbortSignal): Promise<void> {
   const sw = args[0]!;
   if (args.slice(1).includes('invalid_ttl')) {
@@ -164,6 +193,7 @@ export async function monitor(ctx: OfctlContext, args: string[], signal?: AbortS
     ctx.o.versions &= usable;
   }
   const c = await ctx.open(sw);
+  let resume = false;
   try {
     for (const arg of args.slice(1)) {
       if (/^[0-9]/.test(arg)) {
@@ -177,6 +207,11 @@ export async function monitor(ctx: OfctlContext, args: string[], signal?: AbortS
             throw new CliError("setting invalid_ttl_to_controller failed (this switch probably doesn't support this flag)");
           }
         }
+      } else if (arg === 'resume') {
+        // Undocumented in OVS too (for tests): send each paused packet-in back as NXT_RESUME.
+        resume = true;
+        const cfg = await fetchConfig(c);
+        await ctx.transactNoReply(c, [c.encode({ type: OfType.SET_CONFIG, xid: 0, flags: cfg.flags, missSendLen: 0xffff })], sw);
       } else if (arg.startsWith('watch:')) {
         const r = parseWatch(arg.slice(6), await ctx.portsToAccept(sw), await ctx.tablesToAccept(sw));
         if (!r.ok) throw new CliError(r.error);
@@ -203,6 +238,7 @@ export async function monitor(ctx: OfctlContext, args: string[], signal?: AbortS
       }
       if (m === null) return;
       ctx.io.err((ctx.o.timestamp ? timestamp() : '') + ofpToString(m, maps, ctx.o.verbosity + 2));
+      if (resume) resumePacketIn(ctx, c, m, maps);
     }
   } finally {
     c.close();

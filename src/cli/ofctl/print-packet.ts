@@ -12,6 +12,8 @@ import type { FlowRemovedMsg, PacketInMsg, PacketOutMsg } from '../../openflow/c
 import { formatActions, packetInReasonName } from '../../openflow/flow-syntax/actions-format.js';
 import { formatDuration } from '../../openflow/flow-syntax/flow-stats.js';
 import { hexDump, hexString } from './text.js';
+import { formatUuid, type Continuation } from '../../ofproto/continuation.js';
+import { decodeContinuation } from '../../openflow/codec/continuation.js';
 
 export interface NameMaps {
   ports?: PortMap;
@@ -42,8 +44,15 @@ export function packetToString(data: Uint8Array): string {
   return s + '\n';
 }
 
-/** The body of a packet-in after its header text (OVS ofputil_packet_in_private_format). */
-export function formatPacketIn(m: PacketInMsg, maps: NameMaps, verbosity: number): string {
+/** What packet-in and NXT_RESUME text is made of. */
+export type PacketInFields = Pick<PacketInMsg, 'tableId' | 'cookie' | 'totalLen' | 'match' | 'reason' | 'data' | 'bufferId' | 'userdata' | 'continuation'>;
+
+/**
+ * The body of a packet-in or NXT_RESUME after its header text (OVS
+ * ofputil_packet_in_private_format), the continuation decoded loosely in `version` (a
+ * malformed one throws its OfpFail, which the caller prints as a decode error, as OVS).
+ */
+export function formatPacketIn(m: PacketInFields, maps: NameMaps, verbosity: number, version = 1): string {
   let s = '';
   if (m.tableId || maps.tables?.byNumber?.(m.tableId) !== undefined) s += ` table_id=${formatTableId(m.tableId, maps.tables)}`;
   if (m.cookie !== 0xffffffffffffffffn) s += ` cookie=0x${m.cookie.toString(16)}`;
@@ -59,8 +68,44 @@ export function formatPacketIn(m: PacketInMsg, maps: NameMaps, verbosity: number
   }
   s += '\n';
   if (m.userdata && m.userdata.length) s += ` userdata=${formatHexArg(m.userdata)}\n`;
+  if (m.continuation && m.continuation.length) s += formatContinuation(decodeContinuation(m.continuation, version, true), maps);
   if (verbosity > 0) s += packetToString(m.data);
   if (verbosity > 2) s += hexDump(m.data, 0, false);
+  return s;
+}
+
+/** OVS ds_put_hex of a stack value: "0x" and the bytes without leading zeros, "0" when all zero. */
+function stackValueText(v: Uint8Array): string {
+  let i = 0;
+  while (i < v.length && v[i] === 0) i++;
+  if (i === v.length) return '0';
+  let s = '0x' + v[i]!.toString(16);
+  for (i++; i < v.length; i++) s += v[i]!.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** The continuation lines of a packet-in (OVS ofputil_packet_in_private_format). */
+function formatContinuation(c: Continuation, maps: NameMaps): string {
+  let s = '';
+  if (c.bridge.some((b) => b !== 0)) s += ` continuation.bridge=${formatUuid(c.bridge)}\n`;
+  if (c.stack.length) {
+    s += ' continuation.stack=(top)';
+    for (let i = c.stack.length - 1; i >= 0; i--) s += ' ' + stackValueText(c.stack[i]!);
+    s += ' (bottom)\n';
+  }
+  if (c.mirrors) s += ` continuation.mirrors=0x${(c.mirrors >>> 0).toString(16)}\n`;
+  if (c.conntracked) s += ' continuation.conntracked=true\n';
+  const fmt = { ports: maps.ports, tables: maps.tables };
+  if (c.actions.length) {
+    const parts: string[] = [];
+    for (const g of c.actions) {
+      if (g.unroll) parts.push(`unroll_xlate(table=${formatTableId(g.unroll.tableId, maps.tables)}, cookie=${BigInt.asUintN(64, g.unroll.cookie)})`);
+      if (g.actions.length) parts.push(formatActions(g.actions, fmt));
+    }
+    s += ` continuation.actions=${parts.join(',')}\n`;
+  }
+  if (c.actionSet.length) s += ` continuation.action_set=${formatActions(c.actionSet, fmt)}\n`;
+  if (c.odpPort) s += ` continuation.odp_port=${c.odpPort >>> 0}\n`;
   return s;
 }
 

@@ -6,6 +6,7 @@
  * flow-removed, echo, and the modification messages embedded in error replies.
  */
 import { formatOfpPort } from '../../flow/ofp-port.js';
+import { OfpFail } from '../../openflow/codec/bytes.js';
 import { decodeMessage, isDecodeError, OfType, type FlowModMsg, type OfMessage } from '../../openflow/codec/index.js';
 import { formatFlowMod, type FlowMod } from '../../openflow/flow-syntax/flow-mod.js';
 import { formatFlowStats, formatDuration } from '../../openflow/flow-syntax/flow-stats.js';
@@ -98,7 +99,8 @@ function body(m: OfMessage, raw: Uint8Array, maps: NameMaps, verbosity: number):
       return ` frags=${frag}${ttl} miss_send_len=${m.missSendLen}\n`;
     }
     case OfType.PACKET_IN:
-      return formatPacketIn(m, maps, verbosity);
+    case OfType.RESUME:
+      return formatPacketIn(m, maps, verbosity, version);
     case OfType.PACKET_OUT:
       return formatPacketOut(m, maps, verbosity);
     case OfType.FLOW_REMOVED:
@@ -244,7 +246,15 @@ export function ofpToString(raw: Uint8Array, maps: NameMaps = {}, verbosity = 1)
   } else if (isDecodeError(d)) {
     s = headerText(raw) + statsFlags(raw) + ` ***decode error: ${d.error}***\n` + hexDump(raw, 0, true);
   } else {
-    s = headerText(raw) + statsFlags(raw) + body(d, raw, maps, verbosity);
+    let text: string;
+    try {
+      text = body(d, raw, maps, verbosity);
+    } catch (e) {
+      // Parts decoded only for printing (a packet-in's continuation) fail as OVS's decode does.
+      if (!(e instanceof OfpFail)) throw e;
+      return headerText(raw) + statsFlags(raw) + ` ***decode error: ${e.code}***\n` + hexDump(raw, 0, true);
+    }
+    s = headerText(raw) + statsFlags(raw) + text;
     if (s.endsWith(' ')) s = s.slice(0, -1);
     if (verbosity >= 5) s += (s.endsWith('\n') ? '' : '\n') + hexDump(raw, 0, true);
   }
