@@ -4,6 +4,7 @@
  * port), OpenFlow port config and state bits, VLAN settings and the patch peer.
  */
 import type { Netdev } from '../netdev/netdev.js';
+import { tunnelConfigOf, type TunnelConfig } from '../netdev/tunnel-config.js';
 import type { OfPort, VlanMode } from './ofp-port.js';
 
 /** OpenFlow port config bits (OVS's OFPUTIL_PC_*, OpenFlow 1.0 numbering). */
@@ -37,6 +38,7 @@ export class BridgePort implements OfPort {
   trunks: readonly number[] | null = null;
   patchPeer: { bridge: string; ofPort: number } | null = null;
   mac: number;
+  readonly tunnel: TunnelConfig | null;
 
   constructor(
     readonly ofPort: number,
@@ -51,6 +53,7 @@ export class BridgePort implements OfPort {
     readonly bridgeName: string,
   ) {
     this.mac = netdev ? netdev.getMac() : 0;
+    this.tunnel = tunnelConfigOf(netdev);
   }
 
   /** OFPPC_* bits. */

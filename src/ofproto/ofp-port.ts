@@ -20,6 +20,8 @@ export {
 /** Port VLAN modes of the Port table's vlan_mode column (NORMAL switching). */
 export type VlanMode = 'access' | 'trunk' | 'native-tagged' | 'native-untagged';
 
+import type { TunnelConfig } from '../netdev/tunnel-config.js';
+
 /** One OpenFlow port of a bridge, as translation sees it. */
 export interface OfPort {
   /** OpenFlow port number (OFPP_LOCAL for the bridge's own port). */
@@ -48,4 +50,6 @@ export interface OfPort {
   patchPeer: { bridge: string; ofPort: number } | null;
   /** Hardware address (48-bit). */
   mac: number;
+  /** For tunnel ports (vxlan, geneve): the tunnel configuration output fills the flow's tunnel from. */
+  readonly tunnel?: TunnelConfig | null;
 }

@@ -7,10 +7,12 @@
  */
 import type { DpAction } from '../../datapath/actions.js';
 import { outputAction } from '../../datapath/actions.js';
+import { W_TUN_DST, W_TUN_IPV6_DST } from '../../flow/layout.js';
 import type { Packet } from '../../packet/packet.js';
 import type { XlateBridge, XlateBucket, XlateGroup, XlateRule } from '../xlate-bridge.js';
 import { commitOdpActions } from './commit.js';
 import { TraceNodeType, type TraceNode } from './trace-node.js';
+import { tunnelDstIsSet } from './tunnel.js';
 import type { FrozenSegment, FrozenState } from './recirc.js';
 
 /** OVS MAX_DEPTH: nested resubmits / goto_table / patch ports. */
@@ -222,6 +224,8 @@ export class XlateCtx<A> {
   readonly origSkbPriority: number;
   readonly dontSendPacketIns: boolean;
   readonly ops: XlateOps<A>;
+  /** Tunnel destination of the packet as received (W_TUN_DST..W_TUN_IPV6_DST+3), null without one (OVS orig_tunnel_ipv6_dst). */
+  readonly origTunDst: Uint32Array | null;
 
   /**
    * `flow` is translated in place; `base` (a copy of it is made) and `wc` (zeroed) are
@@ -241,6 +245,7 @@ export class XlateCtx<A> {
     this.origSkbPriority = flow[1]!;
     this.dontSendPacketIns = opts.dontSendPacketIns ?? false;
     this.ops = ops;
+    this.origTunDst = tunnelDstIsSet(flow) ? flow.slice(W_TUN_DST, W_TUN_IPV6_DST + 4) : null;
   }
 
   /** Adds a trace node to the current list; returns it (or null when not tracing). */

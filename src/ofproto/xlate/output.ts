@@ -46,6 +46,10 @@ import { encodeControllerUserdata } from './userdata.js';
 import { xlateNormal } from './normal.js';
 import { xlateTableAction } from './table.js';
 import { finishFreezing } from './freeze.js';
+import { commitTunnel, tnlPortSend, tunnelDstEquals, tunnelDstIsSet, TUN_WORDS } from './tunnel.js';
+
+/** The flow's tunnel while a tunnel port's configuration is in it (compose_output_action is not re-entered meanwhile). */
+const savedTunnel = new Uint32Array(TUN_WORDS);
 
 export function inPortOf(ctx: XlateCtx<unknown>): number {
   return ctx.flow[W_IN_PORT]!;
@@ -141,6 +145,21 @@ export function composeOutputAction<A>(ctx: XlateCtx<A>, ofPort: number, isLast:
     return;
   }
   if (port.dpPort < 0) return;
+  const tnl = port.tunnel;
+  if (tnl) {
+    // OVS: the port's tunnel settings are not visible to later matches, explicit set_field ones are.
+    const flow = ctx.flow;
+    savedTunnel.set(flow.subarray(W_TUN_ID, W_TUN_GBP + 1));
+    tnlPortSend(tnl, flow, ctx.wc);
+    // (as in OVS, a flow-based remote left unset equals the unset destination of a packet that came in untunnelled)
+    if (ctx.origTunDst !== null ? tunnelDstEquals(flow, ctx.origTunDst) : !tunnelDstIsSet(flow)) {
+      ctx.report(TraceNodeType.WARN, 'Not tunneling to our own address');
+      return;
+    }
+    ctx.report(TraceNodeType.DETAIL, 'output to kernel tunnel');
+    commitTunnel(flow, ctx.base, ctx.odp);
+    flow.set(savedTunnel, W_TUN_ID);
+  }
   ctx.commit();
   ctx.emitOutput(port.dpPort);
 }
