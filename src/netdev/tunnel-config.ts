@@ -15,7 +15,8 @@
  * for IPv6 ones, both when remote_ip=flow has no fixed local_ip (the flow then picks).
  * Nothing here imports Node: ofproto reads the config when it translates output to a tunnel.
  */
-import { parseIpv4, parseIpv6 } from '../packet/addr.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../packet/addr.js';
+import { GENEVE_DEFAULT_PORT, VXLAN_DEFAULT_PORT } from '../packet/constants.js';
 import { checkOptions, intOption, type Options } from './options.js';
 
 /** Marks an option given as `flow`. */
@@ -40,7 +41,8 @@ export interface TunnelConfig {
   /** 24-bit VNI or FLOW. */
   inKey: number;
   outKey: number;
-  /** key or out_key was given (OVS out_key_present: the KEY flag on send). */
+  /** key or in_key / out_key was given (OVS in_key_present, out_key_present: the KEY flag on send). */
+  inKeyPresent: boolean;
   outKeyPresent: boolean;
   dstPort: number;
   ttl: number;
@@ -131,6 +133,7 @@ export function parseTunnelConfig(name: string, type: 'vxlan' | 'geneve', option
     localIp6: local.v6,
     inKey: keyOption(name, options, 'in_key', key),
     outKey: keyOption(name, options, 'out_key', key),
+    inKeyPresent: present(options, 'in_key') || present(options, 'key'),
     outKeyPresent: present(options, 'out_key') || present(options, 'key'),
     dstPort: intOption(name, options, 'dst_port', defaultPort, 1, 65535),
     ttl: intOption(name, options, 'ttl', 64, 1, 255),
@@ -144,4 +147,32 @@ export function parseTunnelConfig(name: string, type: 'vxlan' | 'geneve', option
 export function sameIp6(a: Uint32Array | null, b: Uint32Array | null): boolean {
   if (a === null || b === null) return a === b;
   return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/**
+ * The configuration as OVS's dpif/show prints it (netdev get_config of a tunnel: only what
+ * differs from the defaults, sorted by name), e.g. "key=5, remote_ip=fd00::2".
+ */
+export function formatTunnelConfig(type: string, c: TunnelConfig): string {
+  const defaultPort = type === 'geneve' ? GENEVE_DEFAULT_PORT : VXLAN_DEFAULT_PORT;
+  const a: Array<[string, string]> = [];
+  const ip = (v4: number, v6: Uint32Array | null): string => (v6 !== null ? formatIpv6(v6) : formatIpv4(v4));
+  if (c.remoteIp === FLOW) a.push(['remote_ip', 'flow']);
+  else a.push(['remote_ip', ip(c.remoteIp, c.remoteIp6)]);
+  if (c.localIp === FLOW) a.push(['local_ip', 'flow']);
+  else if (c.localIp !== 0 || c.localIp6 !== null) a.push(['local_ip', ip(c.localIp, c.localIp6)]);
+  const key = (k: number): string => (k === FLOW ? 'flow' : String(k));
+  if (c.inKey === FLOW && c.outKey === FLOW) a.push(['key', 'flow']);
+  else if (c.inKeyPresent && c.outKeyPresent && c.inKey === c.outKey) a.push(['key', key(c.inKey)]);
+  else {
+    if (c.inKeyPresent) a.push(['in_key', key(c.inKey)]);
+    if (c.outKeyPresent) a.push(['out_key', key(c.outKey)]);
+  }
+  if (c.ttl !== 64) a.push(['ttl', String(c.ttl)]);
+  if (c.dstPort !== defaultPort) a.push(['dst_port', String(c.dstPort)]);
+  if (c.csum === CSUM_ENABLED) a.push(['csum', 'true']);
+  else if (c.csum === CSUM_DISABLED) a.push(['csum', 'false']);
+  if (!c.dontFragment) a.push(['df_default', 'false']);
+  a.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return a.map(([k, v]) => `${k}=${v}`).join(', ');
 }

@@ -1,8 +1,10 @@
 /*
  * `dpif/show`: every datapath (backer) with its hit/missed counters and, per bridge, each
- * port as `name ofport/dpport: (type)`, in the shape ovs-appctl dpif/show prints.
+ * port as `name ofport/dpport: (type)` (with a patch port's peer or a tunnel's options), in
+ * the shape ovs-appctl dpif/show prints.
  */
 import { DummyNetdev } from '../netdev/dummy.js';
+import { formatTunnelConfig } from '../netdev/tunnel-config.js';
 import type { BridgePort } from './bridge-port.js';
 import { OFPP_LOCAL } from './ofp-port.js';
 import type { Ofproto } from './ofproto.js';
@@ -33,7 +35,8 @@ export function formatDpifShow(ofproto: Ofproto): string {
       for (const p of ports) {
         const ofp = p.ofPort === OFPP_LOCAL ? '65534' : String(p.ofPort);
         const dp = p.dpPort >= 0 ? String(p.dpPort) : 'none';
-        const opts = p.patchPeer !== null ? `peer=${peerName(ofproto, p.patchPeer)}` : '';
+        const opts =
+          p.patchPeer !== null ? `peer=${peerName(ofproto, p.patchPeer)}` : p.tunnel !== null ? formatTunnelConfig(p.type, p.tunnel) : '';
         lines.push(`    ${p.name} ${ofp}/${dp}: (${shownType(p, opts)})`);
       }
     }

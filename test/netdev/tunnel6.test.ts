@@ -25,7 +25,7 @@ import {
 import { formatDpKey } from '../../src/flow/odp-key-format.js';
 import { openNetdev, type Netdev, type PacketBatch } from '../../src/netdev/netdev.js';
 import { GeneveNetdev } from '../../src/netdev/geneve.js';
-import { CSUM_DEFAULT, CSUM_DISABLED, CSUM_ENABLED, FLOW, parseTunnelConfig, tunnelConfigOf } from '../../src/netdev/tunnel-config.js';
+import { CSUM_DEFAULT, CSUM_DISABLED, CSUM_ENABLED, FLOW, formatTunnelConfig, parseTunnelConfig, tunnelConfigOf } from '../../src/netdev/tunnel-config.js';
 import { localAddress6For } from '../../src/netdev/tunnel-endpoint.js';
 import { VxlanNetdev } from '../../src/netdev/vxlan.js';
 import { formatIpv6, parseIpv6 } from '../../src/packet/addr.js';
@@ -148,6 +148,18 @@ describe('tunnel options with IPv6 addresses', () => {
     assert.equal(o.csum, CSUM_DISABLED);
     assert.equal(o.dontFragment, false);
     assert.equal(parseTunnelConfig('v', 'vxlan', { remote_ip: 'fd00::2', csum: 'true' }, 4789).csum, CSUM_ENABLED);
+  });
+
+  test('the options as dpif/show prints them (OVS get_tunnel_config)', () => {
+    const f = (type: 'vxlan' | 'geneve', o: Record<string, string>): string => formatTunnelConfig(type, parseTunnelConfig('v', type, o, type === 'vxlan' ? 4789 : 6081));
+    assert.equal(f('vxlan', { remote_ip: '2001:cafe::1' }), 'remote_ip=2001:cafe::1');
+    assert.equal(f('vxlan', { remote_ip: 'fd00::2', key: '5' }), 'key=5, remote_ip=fd00::2');
+    assert.equal(
+      f('vxlan', { remote_ip: '1.1.1.1', local_ip: '2.2.2.3', df_default: 'false', ttl: '1', csum: 'true' }),
+      'csum=true, df_default=false, local_ip=2.2.2.3, remote_ip=1.1.1.1, ttl=1',
+    );
+    assert.equal(f('geneve', { remote_ip: 'flow', local_ip: 'flow', key: 'flow', dst_port: '6082' }), 'dst_port=6082, key=flow, local_ip=flow, remote_ip=flow');
+    assert.equal(f('vxlan', { remote_ip: 'flow', in_key: '3', out_key: 'flow' }), 'in_key=3, out_key=flow, remote_ip=flow');
   });
 
   test('errors as OVS reports them', () => {

@@ -12,6 +12,7 @@ import { TUN_FLAG_CSUM, TUN_FLAG_DONT_FRAGMENT, TUN_FLAG_KEY, W_TUN_MISC } from 
 import { DummyNetdev } from '../../src/netdev/dummy.js';
 import { parseTunnelConfig, type TunnelConfig } from '../../src/netdev/tunnel-config.js';
 import type { OfpAction } from '../../src/ofproto/ofp-actions.js';
+import { formatDpifShow } from '../../src/ofproto/dpif-show.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { formatActions } from '../../src/openflow/flow-syntax/actions-format.js';
 import { parseIpv6 } from '../../src/packet/addr.js';
@@ -58,6 +59,8 @@ test('concomitant IPv6 and IPv4 tunnels: set(tunnel) with the port remote as OVS
   ofctl(s.br, 'in_port=2,actions=1');
   const dp1 = s.br.bridgePort(1)!.dpPort;
   const dp2 = s.br.bridgePort(2)!.dpPort;
+  const show = formatDpifShow(s.sw);
+  assert.ok(show.includes(`    p1 1/${dp1}: (vxlan: remote_ip=1.1.1.1)\n    p2 2/${dp2}: (vxlan: remote_ip=2001:cafe::1)\n`), show);
   const t1 = traceText(s.br, flowFrom('in_port=1,tun_id=0,tun_src=1.1.1.1,tun_dst=1.1.1.2,tun_ttl=64'), opts(s));
   assert.match(t1.text, /Datapath actions: (.*)\n$/);
   assert.equal(t1.text.trimEnd().split('\n').pop(), `Datapath actions: set(tunnel(ipv6_dst=2001:cafe::1,ttl=64,tp_dst=4789,flags(df|csum))),${dp2}`);
