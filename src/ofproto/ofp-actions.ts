@@ -186,6 +186,11 @@ export interface ResubmitAct {
   /** 255 means "the current table". */
   readonly tableId: number;
   readonly withCtOrig: boolean;
+  /**
+   * Came in as NXAST_RESUBMIT (OVS ofpact.raw): only then does it go out in that form again;
+   * otherwise (parsed from text, or NXAST_RESUBMIT_TABLE) as NXAST_RESUBMIT_TABLE, as OVS does.
+   */
+  readonly rawResubmit?: boolean;
 }
 export interface LearnSpec {
   readonly srcType: number;

@@ -72,7 +72,7 @@ export function decodeNxAction(info: RawActInfo, r: Reader, ctx: ActDecodeCtx): 
   const at = (o: number): Reader => new Reader(r.buf, base + o, r.end, 'OFPBAC_BAD_LEN');
   switch (info.raw) {
     case RawAct.RESUBMIT:
-      return { type: T.RESUBMIT, inPort: simpleArg(r, info), tableId: 255, withCtOrig: false };
+      return { type: T.RESUBMIT, inPort: simpleArg(r, info), tableId: 255, withCtOrig: false, rawResubmit: true };
     case RawAct.RESUBMIT_TABLE:
     case RawAct.RESUBMIT_TABLE_CT: {
       const x = at(10);
@@ -626,8 +626,9 @@ export function encodeClone(w: Writer, a: NestAct, ctx: ActEncodeCtx): void {
   w.set16(b.start + 2, w.len - b.start);
 }
 
-export function encodeResubmit(w: Writer, inPort: number, tableId: number, withCtOrig: boolean, version: number): void {
-  if (tableId === 255 && !withCtOrig) {
+/** OVS encode_RESUBMIT: NXAST_RESUBMIT only for one that came in as such (`raw`). */
+export function encodeResubmit(w: Writer, inPort: number, tableId: number, withCtOrig: boolean, version: number, raw = false): void {
+  if (tableId === 255 && raw) {
     putSimple(w, RawAct.RESUBMIT, version, inPort);
     return;
   }

@@ -631,7 +631,7 @@ function encodeAction(w: Writer, a: OfpAction, ctx: ActEncodeCtx): void {
       endAct(w, b);
       return;
     }
-    case T.RESUBMIT: encodeResubmit(w, a.inPort, a.tableId, a.withCtOrig, v); return;
+    case T.RESUBMIT: encodeResubmit(w, a.inPort, a.tableId, a.withCtOrig, v, a.rawResubmit === true); return;
     case T.LEARN: encodeLearn(w, a, v); return;
     case T.CONJUNCTION: {
       const b = beginAct(w, RawAct.CONJUNCTION, v);
