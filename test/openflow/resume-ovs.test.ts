@@ -18,6 +18,9 @@ import { ofctlMain } from '../../src/cli/ofctl/ofctl.js';
 import { FLOW_WORDS, W_IN_PORT } from '../../src/flow/layout.js';
 import { encodeMessage, OfType, type ResumeMsg } from '../../src/openflow/codec/index.js';
 import { icmpEcho, udpFrame } from '../../src/packet/build.js';
+import { DummyNetdev } from '../../src/netdev/dummy.js';
+import { BridgeSwitch } from '../../src/openflow/bridge-switch.js';
+import { ConnMgr, managementController } from '../../src/openflow/connmgr.js';
 import { ReferenceOvs } from '../support/reference-ovs.js';
 import { mac, ofctlOk, sleep, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
 
@@ -377,3 +380,66 @@ function runAppctl(args: readonly string[]): Promise<number> {
     p.once('close', (code) => resolve(code ?? -1));
   });
 }
+
+describe('continuations through a patch port (OVS "continuation - patch ports")', () => {
+  let br1Mgr: ConnMgr;
+  let p11: DummyNetdev;
+  before(async () => {
+    ref.run('ovs-vsctl', [
+      '--', 'add-br', 'br1', '--', 'set', 'bridge', 'br1', 'datapath_type=dummy', 'fail-mode=secure', 'protocols=OpenFlow10,OpenFlow13,OpenFlow15',
+      '--', 'add-port', 'br1', 'p11', '--', 'set', 'interface', 'p11', 'type=dummy', 'ofport_request=11', `options:tx_pcap=${join(dir, 'p11.pcap')}`,
+      '--', 'add-port', 'br0', 'patch20', '--', 'set', 'interface', 'patch20', 'type=patch', 'options:peer=patch21', 'ofport_request=20',
+      '--', 'add-port', 'br1', 'patch21', '--', 'set', 'interface', 'patch21', 'type=patch', 'options:peer=patch20', 'ofport_request=21',
+    ]);
+    const br1 = f.ofproto.addBridge('br1', { datapathType: 'dummy', failMode: 'secure' });
+    p11 = new DummyNetdev('p11', 'dummy', { mac: mac(11) });
+    br1.addPort({ name: 'p11', netdev: p11, ofportRequest: 11 });
+    f.br.addPort({ name: 'patch20', type: 'patch', options: { peer: 'patch21' }, ofportRequest: 20 });
+    br1.addPort({ name: 'patch21', type: 'patch', options: { peer: 'patch20' }, ofportRequest: 21 });
+    br1Mgr = new ConnMgr(new BridgeSwitch(br1), { log: { info: () => undefined, warn: () => undefined, err: () => undefined, dbg: () => undefined } });
+    await br1Mgr.setControllers([managementController(f.dir, 'br1')]);
+  });
+  after(async () => {
+    await br1Mgr?.close();
+  });
+
+  test('pauses in both bridges resume in the bridge they name (OpenFlow 1.0 and 1.3)', async () => {
+    const flows0 = ['table=0,in_port=1,actions=controller(pause),output:2,resubmit(,1),controller(pause),output:4', 'table=1,in_port=1,actions=controller(pause),output:3,controller(pause),output:20,controller(pause)'];
+    const flows1 = join(dir, 'flows1.txt');
+    writeFileSync(flows1, 'table=0,in_port=21,actions=controller(pause),output:11,controller(pause)\n');
+    ref.run('ovs-ofctl', ['-O', 'OpenFlow13', 'add-flows', 'br1', flows1]);
+    await ofctlOk(['-O', 'OpenFlow13', 'add-flows', `unix:${join(f.dir, 'br1.mgmt')}`, flows1]);
+    for (const version of ['OpenFlow10', 'OpenFlow13']) {
+      await load(flows0);
+      const p11Before = [pcapFrames(join(dir, 'p11.pcap')).length, p11.sent.length];
+      const tsEnv = { ...process.env, OVS_RUNDIR: f.dir };
+      const mons = [
+        new Monitor(['-O', version, 'monitor', 'br0', 'resume'], ref.env),
+        new Monitor(['-O', version, 'monitor', 'br1', 'resume'], ref.env),
+        new Monitor(['-O', version, 'monitor', f.mgmt, 'resume'], tsEnv),
+        new Monitor(['-O', version, 'monitor', `unix:${join(f.dir, 'br1.mgmt')}`, 'resume'], tsEnv),
+      ];
+      const before = sentSoFar();
+      try {
+        await sleep(400);
+        ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
+        f.dev.p1!.receive(frame);
+        // Five pauses on br0, two on br1, on each switch.
+        await waitFor(() => mons[0]!.resumes() + mons[1]!.resumes() >= 7 && mons[2]!.resumes() + mons[3]!.resumes() >= 7, 5000, 'seven NXT_RESUMEs on each switch');
+        await sleep(200);
+      } finally {
+        for (const m of mons) await m.stop();
+      }
+      assert.equal(normalize(mons[2]!.log), normalize(mons[0]!.log), `br0 (${version})`);
+      assert.equal(normalize(mons[3]!.log), normalize(mons[1]!.log), `br1 (${version})`);
+      assert.ok(mons[1]!.log.includes('continuation.'), mons[1]!.log);
+      const now = sentSoFar();
+      for (const port of [2, 3, 4]) {
+        assert.equal(now.ts[port - 1]!.length - before.ts[port - 1]!.length, 1, `tsovs p${port} (${version})`);
+        assert.equal(now.ovs[port - 1]!.length - before.ovs[port - 1]!.length, 1, `OVS p${port} (${version})`);
+      }
+      assert.equal(pcapFrames(join(dir, 'p11.pcap')).length - p11Before[0]!, 1, `OVS p11 (${version})`);
+      assert.equal(p11.sent.length - p11Before[1]!, 1, `tsovs p11 (${version})`);
+    }
+  });
+});
