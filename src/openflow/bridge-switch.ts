@@ -190,10 +190,10 @@ export class BridgeSwitch implements SwitchApi {
     const err = checkActions(br, po.actions, OFPTT_ALL);
     if (err) return fail(err);
     const pkt = Packet.from(po.packet);
-    // The datapath needs some port of this bridge as input; a controller-injected packet
-    // uses LOCAL's, so upcalls from its actions (controller) reach this bridge.
-    const p = br.bridgePort(inPort) ?? br.bridgePort(OFPP_LOCAL);
-    pkt.inPort = p !== undefined && p.dpPort >= 0 ? p.dpPort : 0;
+    // The datapath input port: the port's, or none (ODPP_NONE) for CONTROLLER and NONE, as
+    // OVS; packet-ins from the actions name their bridge in the userspace action.
+    const p = br.bridgePort(inPort);
+    pkt.inPort = p !== undefined && p.dpPort >= 0 ? p.dpPort : 0xffffffff;
     const key = new Uint32Array(FLOW_WORDS);
     extract(pkt, key);
     if (po.metadata) {

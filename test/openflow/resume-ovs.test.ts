@@ -381,6 +381,35 @@ function runAppctl(args: readonly string[]): Promise<number> {
   });
 }
 
+describe('paused packet-outs against Open vSwitch', () => {
+  test('from CONTROLLER (no datapath port) and from a port, resumed by the monitor', async () => {
+    await load([]);
+    const before = sentSoFar();
+    const mOvs = new Monitor(['monitor', 'br0', 'resume'], ref.env);
+    const mTs = new Monitor(['monitor', f.mgmt, 'resume'], { ...process.env, OVS_RUNDIR: f.dir });
+    try {
+      await sleep(400);
+      for (const inPort of ['CONTROLLER', '1']) {
+        const args = ['packet-out', '', inPort, 'set_field:3->reg2,controller(pause),output:2,output:NXM_NX_REG2[]', hex(frame)];
+        ref.run('ovs-ofctl', args.map((a, i) => (i === 1 ? 'br0' : a)));
+        await ofctlOk(args.map((a, i) => (i === 1 ? f.mgmt : a)));
+      }
+      await waitFor(() => mOvs.resumes() >= 2 && mTs.resumes() >= 2, 5000, 'two NXT_RESUMEs on each switch');
+      await sleep(200);
+    } finally {
+      await mOvs.stop();
+      await mTs.stop();
+    }
+    assert.equal(normalize(mTs.log), normalize(mOvs.log));
+    assert.ok(mOvs.log.includes('continuation.odp_port=4294967295'), mOvs.log);
+    const now = sentSoFar();
+    for (const port of [2, 3]) {
+      assert.deepEqual(now.ts[port - 1]!.slice(before.ts[port - 1]!.length), now.ovs[port - 1]!.slice(before.ovs[port - 1]!.length), `p${port}`);
+      assert.equal(now.ts[port - 1]!.length - before.ts[port - 1]!.length, 2, `p${port}`);
+    }
+  });
+});
+
 describe('continuations through a patch port (OVS "continuation - patch ports")', () => {
   let br1Mgr: ConnMgr;
   let p11: DummyNetdev;
