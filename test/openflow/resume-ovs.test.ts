@@ -106,13 +106,26 @@ class Monitor {
   private readonly p: ChildProcess;
   private readonly exited: Promise<unknown>;
 
+  private readonly rundir: string;
+
   constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
     // No log lines on the console: they would interleave with the messages printed.
     this.p = spawn('ovs-ofctl', ['-vconsole:off', ...args], { env });
     this.pid = this.p.pid ?? 0;
+    this.rundir = env.OVS_RUNDIR ?? '';
     this.p.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
     this.p.stdout!.on('data', (d: Buffer) => (this.log += d.toString()));
     this.exited = new Promise((r) => this.p.once('close', r));
+  }
+
+  /** The control socket: ovs-ofctl creates it once it has configured the switch. */
+  get ctl(): string {
+    return join(this.rundir, `ovs-ofctl.${this.pid}.ctl`);
+  }
+
+  /** Waits until the monitor has set miss_send_len and the packet-in format. */
+  async ready(): Promise<void> {
+    await waitFor(() => existsSync(this.ctl), 5000, `ovs-ofctl monitor ${this.pid} ready (${this.log})`);
   }
 
   resumes(): number {
@@ -184,7 +197,7 @@ before(async () => {
   ref.run('ovs-ofctl', ['add-flow', 'br0', 'actions=controller(pause)']);
   const m = new Monitor(['monitor', 'br0', '65535'], ref.env);
   try {
-    await sleep(400);
+    await m.ready();
     ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
     await waitFor(() => /continuation\.bridge=([0-9a-f-]{36})/.test(m.log), 5000, 'a paused packet-in from OVS');
   } finally {
@@ -240,8 +253,8 @@ async function runCase(c: Case, version: string, frame: Uint8Array): Promise<{ o
   const mOvs = new Monitor(['-mmm', '-O', version, 'monitor', 'br0', 'resume'], ref.env);
   const mTs = new Monitor(['-mmm', '-O', version, 'monitor', f.mgmt, 'resume'], { ...process.env, OVS_RUNDIR: f.dir });
   try {
-    // Let both monitors connect and configure the switch (miss_send_len, NXT_PACKET_IN2).
-    await sleep(400);
+    await mOvs.ready();
+    await mTs.ready();
     ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
     f.dev.p1!.receive(frame);
     await waitFor(() => mOvs.resumes() >= c.pauses && mTs.resumes() >= c.pauses, 5000, `${c.pauses} NXT_RESUMEs (ovs ${mOvs.resumes()}, tsovs ${mTs.resumes()})`);
@@ -281,7 +294,7 @@ describe('tsovs-ofctl monitor ... resume', () => {
     for (const version of ['OpenFlow10', 'OpenFlow13']) {
       await load(c.flows);
       const mOvs = new Monitor(['-O', version, 'monitor', f.mgmt, 'resume'], { ...process.env, OVS_RUNDIR: f.dir });
-      await sleep(400);
+      await mOvs.ready();
       f.dev.p1!.receive(pkt);
       await waitFor(() => mOvs.resumes() >= c.pauses, 5000, 'ovs-ofctl resumes');
       await mOvs.stop();
@@ -350,12 +363,13 @@ describe('NXT_RESUME errors against Open vSwitch', () => {
       const mOvs = new Monitor(['-O', vname, 'monitor', 'br0'], ref.env);
       const mTs = new Monitor(['-O', vname, 'monitor', f.mgmt], { ...process.env, OVS_RUNDIR: f.dir });
       try {
-        await sleep(400);
+        await mOvs.ready();
+        await mTs.ready();
         const msgs = cases.map(([, c]) => resumeHex(version, c));
         // And one without a packet.
         msgs.push(resumeHex(version, null, new Uint8Array(0)));
-        ref.run('ovs-appctl', ['-t', join(ref.dir, `ovs-ofctl.${mOvs.pid}.ctl`), 'ofctl/send', ...msgs]);
-        const r = await runAppctl(['-t', join(f.dir, `ovs-ofctl.${mTs.pid}.ctl`), 'ofctl/send', ...msgs]);
+        ref.run('ovs-appctl', ['-t', mOvs.ctl, 'ofctl/send', ...msgs]);
+        const r = await runAppctl(['-t', mTs.ctl, 'ofctl/send', ...msgs]);
         assert.equal(r, 0);
         const n = msgs.length;
         await waitFor(() => errors(mOvs.log).length >= n && errors(mTs.log).length >= n, 5000, `${n} errors`);
@@ -388,7 +402,8 @@ describe('paused packet-outs against Open vSwitch', () => {
     const mOvs = new Monitor(['monitor', 'br0', 'resume'], ref.env);
     const mTs = new Monitor(['monitor', f.mgmt, 'resume'], { ...process.env, OVS_RUNDIR: f.dir });
     try {
-      await sleep(400);
+      await mOvs.ready();
+      await mTs.ready();
       for (const inPort of ['CONTROLLER', '1']) {
         const args = ['packet-out', '', inPort, 'set_field:3->reg2,controller(pause),output:2,output:NXM_NX_REG2[]', hex(frame)];
         ref.run('ovs-ofctl', args.map((a, i) => (i === 1 ? 'br0' : a)));
@@ -450,7 +465,7 @@ describe('continuations through a patch port (OVS "continuation - patch ports")'
       ];
       const before = sentSoFar();
       try {
-        await sleep(400);
+        for (const m of mons) await m.ready();
         ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
         f.dev.p1!.receive(frame);
         // Five pauses on br0, two on br1, on each switch.
