@@ -14,26 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { commandExists, netnsSkipReason, run, Sandbox } from './netns.js';
-import { NsSwitchProc, type NsSwitchConfig } from './ns-switch.js';
+import type { NsSwitchConfig, NsSwitchProc } from './ns-switch.js';
+import { kernelHas, SwitchProcs, tunnelSwitch } from './tunnel-fixture.js';
 
 // .ci/run installs what these tests need: a missing piece is a failure, not a skip.
 const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
 if (problem !== null) throw new Error(`cannot run: ${problem}`);
 
-/** Whether this kernel can make a device of `kind` (probed in a throwaway namespace). */
-function kernelHas(kind: string, args: string[]): boolean {
-  const ns = `tsovs-probe-${process.pid}`;
-  if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) return false;
-  try {
-    return spawnSync('ip', ['-n', ns, 'link', 'add', 'probe0', 'type', kind, ...args]).status === 0;
-  } finally {
-    spawnSync('ip', ['netns', 'del', ns]);
-  }
-}
-
 describe('tunnels between namespaces', { timeout: 120000 }, () => {
   const sb = new Sandbox();
-  const procs: NsSwitchProc[] = [];
+  const procs = new SwitchProcs();
   let nsU1 = '';
   let nsU2 = '';
   let nsH1 = '';
@@ -62,30 +52,13 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
   });
 
   after(() => {
-    for (const p of procs) p.stop();
+    procs.stopAll();
     sb.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(ns: string, cfg: NsSwitchConfig): Promise<NsSwitchProc> {
-    const p = await NsSwitchProc.start(ns, cfg);
-    procs.push(p);
-    return p;
-  }
-
-  function stopAll(): void {
-    for (const p of procs.splice(0)) p.stop();
-  }
-
-  function tunnelSwitch(sys: string, type: string, options: Record<string, string>): NsSwitchConfig {
-    return {
-      ports: [
-        { type: 'system', name: sys, no: 1 },
-        { type, name: `${type}0`, no: 2, options },
-      ],
-      pairs: [[1, 2]],
-    };
-  }
+  const start = (ns: string, cfg: NsSwitchConfig): Promise<NsSwitchProc> => procs.start(ns, cfg);
+  const stopAll = (): void => procs.stopAll();
 
   test('VXLAN between two tsovs datapaths', async () => {
     const a = await start(nsU1, tunnelSwitch(s1, 'vxlan', { remote_ip: '10.96.0.2', key: '100' }));
