@@ -108,7 +108,7 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
     if (cb !== null) cb(up, this);
   }
 
-  /** The device went away under the socket (recv reported ENETDOWN/ENODEV/ENXIO). */
+  /** The device went away under the socket (recv reported ENODEV/ENXIO/EBADFD, or the link monitor). */
   protected deviceGone(): void {
     this.detach();
     this.setLinkUp(false);
@@ -164,7 +164,12 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
   }
 
   private recvError(errno: number): void {
-    if (errno === ENETDOWN || errno === ENODEV || errno === ENXIO || errno === EBADFD) this.deviceGone();
+    // ENETDOWN is reported when the device goes admin down (and when it is deleted, which the
+    // link monitor reports on its own): the socket works again once the device is up, so only
+    // the link state changes. Closing it here would make the port reopen, and so bring up, a
+    // device an administrator just took down.
+    if (errno === ENETDOWN) this.setLinkUp(false);
+    else if (errno === ENODEV || errno === ENXIO || errno === EBADFD) this.deviceGone();
   }
 
   send(packet: Packet): boolean {
