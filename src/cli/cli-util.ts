@@ -53,10 +53,13 @@ export function targetSocket(target: string | undefined, rundir: string | undefi
   }
 }
 
-/** Parses a positive integer option value (seconds). */
+/**
+ * Parses a timeout option value in seconds as OVS's tools do (str_to_uint, base 10): leading
+ * white space and a sign are allowed, the value must be 1 to UINT_MAX.
+ */
 export function parseSeconds(name: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value) || Number(value) === 0) {
-    throw new CliError(`value ${value ?? ''} on ${name} is invalid`);
-  }
-  return Number(value);
+  const m = value === undefined ? null : /^[\t\n\v\f\r ]*([+-]?\d+)$/.exec(value);
+  const n = m === null ? NaN : Number(m[1]);
+  if (!(n >= 1 && n <= 0xffffffff)) throw new CliError(`value ${value ?? ''} on ${name} is invalid`);
+  return n;
 }

@@ -96,6 +96,8 @@ const COMMON: readonly Case[] = [
   { args: ['-t', '0', 'show'], err: 'PROG: value 0 on -t or --timeout is invalid\n' },
   { args: ['-tabc', 'show'], err: 'PROG: value abc on -t or --timeout is invalid\n' },
   { args: ['-t', '-5', 'show'], err: 'PROG: value -5 on -t or --timeout is invalid\n' },
+  { args: ['-t', '4294967296', 'show'], err: 'PROG: value 4294967296 on -t or --timeout is invalid\n' },
+  { args: ['-t', '5x', 'show'], err: 'PROG: value 5x on -t or --timeout is invalid\n' },
   { args: ['--timeout=', 'show'], err: 'PROG: value  on -t or --timeout is invalid\n' },
   { args: ['--names=1', 'show'], err: "PROG: option '--names' doesn't allow an argument\n" },
   { args: ['--no-n=1'], err: "PROG: option '--no-names' doesn't allow an argument\n" },
