@@ -1,7 +1,7 @@
 /*
  * `npm run bench`: runs every benchmark, prints a table and writes
  * bench-results/latest.json (figures, machine, date) for docs/PERFORMANCE.md.
- * `npm run bench -- NAME...` runs only the groups named (extract, megaflow, datapath, ...).
+ * `npm run bench -- NAME...` runs only the groups named (extract, megaflow, datapath, tunnel, ...).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +17,7 @@ const groups: Group[] = [
   { name: 'ofproto', run: async () => (await import('./ofproto.bench.js')).benchOfproto() },
   { name: 'openflow', run: async () => (await import('./openflow.bench.js')).benchOpenflow() },
   { name: 'veth', run: async () => (await import('./veth.bench.js')).benchVeth() },
+  { name: 'tunnel', run: async () => (await import('./tunnel.bench.js')).benchTunnel() },
 ];
 
 function fmt(v: number): string {
