@@ -18,7 +18,6 @@ import { FlowPutFlags } from '../src/datapath/dpif.js';
 import { parseDpActions } from '../src/datapath/odp-actions-parse.js';
 import { DummyNetdev } from '../src/netdev/dummy.js';
 import { NETDEV_MAX_BURST, type Netdev, type PacketBatch } from '../src/netdev/netdev.js';
-import type { TunnelEndpoint } from '../src/netdev/tunnel-endpoint.js';
 import { VxlanNetdev } from '../src/netdev/vxlan.js';
 import { buildFrame } from '../src/packet/build.js';
 import { Packet } from '../src/packet/packet.js';
@@ -210,10 +209,6 @@ async function benchSetTunnelAction(): Promise<BenchResult[]> {
   ];
 }
 
-function endpointsOf(vx: VxlanNetdev): TunnelEndpoint[] {
-  return (vx as unknown as { eps: TunnelEndpoint[] }).eps;
-}
-
 /**
  * dummy -> set(tunnel(...)),output:vxlan -> UDP on loopback. `sink`: to a child's socket on
  * 127.0.0.1 (the port bound on 127.0.0.2); otherwise to the port's own socket, where the
@@ -241,12 +236,12 @@ async function benchSend(family: 4 | 6, sink: boolean): Promise<BenchResult[]> {
     const { mpps, sent } = await pumpFor(inPort, makeBatches(frame64()), 2, 512, true);
     await sleep(100);
     if (vx.stats.txPackets !== sent) throw new Error(`tunnel send bench: ${vx.stats.txPackets} of ${sent} sent`);
-    const eps = endpointsOf(vx);
-    const sendErrors = eps.reduce((a, e) => a + e.sendErrors, 0);
+    const counters = vx.socketCounters();
+    const sendErrors = counters.sendErrors;
     if (sendErrors > 0) throw new Error(`tunnel send bench: ${sendErrors} send errors`);
     let arrived: number;
     if (child !== null) arrived = Number(await child.ask('count', 'count'));
-    else arrived = eps.reduce((a, e) => a + e.unmatched, 0);
+    else arrived = counters.unmatched;
     if (arrived < sent / 100) throw new Error(`tunnel send bench: only ${arrived} of ${sent} datagrams arrived`);
     const where = sink ? 'sink in a child process' : "the port's own socket (received, dropped)";
     return [

@@ -172,6 +172,20 @@ export class TunnelNetdev implements Netdev, LinkChangeSource, StatsSource, Tunn
     return { ...this.stats };
   }
 
+  /**
+   * Counters of the UDP sockets this port uses (shared with the other tunnel ports on the same
+   * UDP port and address): datagrams that matched no port or did not parse, and failed sends.
+   */
+  socketCounters(): { unmatched: number; malformed: number; sendErrors: number } {
+    const c = { unmatched: 0, malformed: 0, sendErrors: 0 };
+    for (const ep of this.eps) {
+      c.unmatched += ep.unmatched;
+      c.malformed += ep.malformed;
+      c.sendErrors += ep.sendErrors;
+    }
+    return c;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
