@@ -12,28 +12,18 @@ import { errnoText } from '../../vswitchd/rundir.js';
 import { programVersion } from '../../vswitchd/version.js';
 import { CliError, parseSeconds, processOutput, runTool, targetSocket, type Output } from '../cli-util.js';
 import { addHelpOption, addOptionListOption, ovsCommand, parseCommandLine } from '../ovs-command.js';
+import { ANY_ARGS, findVerb, verbList, type CmdlVerb } from '../verbs.js';
 
 const PROG = 'tsovs-dpctl';
 
-interface Verb {
-  name: string;
-  usage: string;
-  min: number;
-  max: number;
-  /** Changes the datapath: refused with --read-only. */
-  rw: boolean;
-}
-
-const MAX = Number.MAX_SAFE_INTEGER;
-
-const VERBS: readonly Verb[] = [
-  { name: 'add-dp', usage: 'dp [iface...]', min: 1, max: MAX, rw: true },
+const VERBS: readonly CmdlVerb[] = [
+  { name: 'add-dp', usage: 'dp [iface...]', min: 1, max: ANY_ARGS, rw: true },
   { name: 'del-dp', usage: 'dp', min: 1, max: 1, rw: true },
-  { name: 'add-if', usage: 'dp iface...', min: 2, max: MAX, rw: true },
-  { name: 'del-if', usage: 'dp iface...', min: 2, max: MAX, rw: true },
-  { name: 'set-if', usage: 'dp iface...', min: 2, max: MAX, rw: true },
+  { name: 'add-if', usage: 'dp iface...', min: 2, max: ANY_ARGS, rw: true },
+  { name: 'del-if', usage: 'dp iface...', min: 2, max: ANY_ARGS, rw: true },
+  { name: 'set-if', usage: 'dp iface...', min: 2, max: ANY_ARGS, rw: true },
   { name: 'dump-dps', usage: '', min: 0, max: 0, rw: false },
-  { name: 'show', usage: '[-s] [dp...]', min: 0, max: MAX, rw: false },
+  { name: 'show', usage: '[-s] [dp...]', min: 0, max: ANY_ARGS, rw: false },
   { name: 'dump-flows', usage: '[-m] [--names] [dp] [filter=..] [type=..] [pmd=..]', min: 0, max: 6, rw: false },
   { name: 'add-flow', usage: '[dp] flow actions', min: 2, max: 3, rw: true },
   { name: 'mod-flow', usage: '[dp] flow actions', min: 2, max: 3, rw: true },
@@ -42,8 +32,8 @@ const VERBS: readonly Verb[] = [
   { name: 'add-flows', usage: '[dp] file', min: 1, max: 2, rw: true },
   { name: 'mod-flows', usage: '[dp] file', min: 1, max: 2, rw: true },
   { name: 'del-flows', usage: '[dp] [file]', min: 0, max: 2, rw: true },
-  { name: 'help', usage: '', min: 0, max: MAX, rw: false },
-  { name: 'list-commands', usage: '', min: 0, max: MAX, rw: false },
+  { name: 'help', usage: '', min: 0, max: ANY_ARGS, rw: false },
+  { name: 'list-commands', usage: '', min: 0, max: ANY_ARGS, rw: false },
 ];
 
 /** Commands of ovs-dpctl that manage datapaths and ports directly: tsovs-vswitchd owns those. */
@@ -242,19 +232,14 @@ export async function dpctlMain(argv: string[], io: Output = processOutput, run:
       const parsed = parseArgs(argv, io);
       if (parsed === null) return 0;
       const { o, args } = parsed;
-      if (!args.length) throw new CliError('missing command name; use --help for help');
-      const [name, ...rest] = args as [string, ...string[]];
-      const cmd = VERBS.find((c) => c.name === name);
-      if (!cmd) throw new CliError(`unknown command '${name}'; use --help for help`);
-      if (rest.length < cmd.min) throw new CliError(`'${name}' command requires at least ${cmd.min} arguments`);
-      if (rest.length > cmd.max) throw new CliError(`'${name}' command takes at most ${cmd.max} arguments`);
-      if (cmd.rw && o.readOnly) throw new CliError(`'${name}' command does not work in read only mode`);
+      const { verb, rest } = findVerb(VERBS, args, o.readOnly);
+      const name = verb.name;
       if (name === 'help') {
         io.out(USAGE);
         return 0;
       }
       if (name === 'list-commands') {
-        io.out(`The available commands are:\n${VERBS.map((c) => `  ${c.name.padEnd(23)} ${c.usage}\n`).join('')}`);
+        io.out(verbList(VERBS));
         return 0;
       }
       if (UNSUPPORTED.has(name)) throw new CliError(`'${name}' is not supported: tsovs-vswitchd creates datapaths and ports from its bridges (use tsovs-vsctl)`);

@@ -11,6 +11,7 @@ import { defaultRundir } from '../../vswitchd/rundir.js';
 import { programVersion } from '../../vswitchd/version.js';
 import { CliError, parseSeconds, processOutput, runTool, type Output } from '../cli-util.js';
 import { addHelpOption, addOptionListOption, optionalValue, ovsCommand, parseCommandLine } from '../ovs-command.js';
+import { ANY_ARGS, findVerb, verbList, type CmdlVerb } from '../verbs.js';
 import { addFlow, addFlows, delFlows, diffFlows, dumpAggregate, dumpFlows, modFlows, replaceFlows } from './cmd-flows.js';
 import {
   addGroup, addGroups, addMeter, delGroups, delMeters, dumpGroupFeatures, dumpGroups, dumpGroupStats, dumpMeters,
@@ -28,17 +29,9 @@ const PROG = 'tsovs-ofctl';
 
 type Handler = (ctx: OfctlContext, args: string[], signal?: AbortSignal) => Promise<void | number>;
 
-interface Verb {
-  name: string;
-  usage: string;
-  min: number;
-  max: number;
-  /** Changes the switch: refused with --read-only. */
-  rw: boolean;
+interface Verb extends CmdlVerb {
   run: Handler;
 }
-
-const MAX = Number.MAX_SAFE_INTEGER;
 
 const VERBS: readonly Verb[] = [
   { name: 'show', usage: 'switch', min: 1, max: 1, rw: false, run: show },
@@ -63,7 +56,7 @@ const VERBS: readonly Verb[] = [
   { name: 'dump-meters', usage: 'switch', min: 1, max: 2, rw: false, run: dumpMeters },
   { name: 'meter-stats', usage: 'switch [meter]', min: 1, max: 2, rw: false, run: meterStats },
   { name: 'meter-features', usage: 'switch', min: 1, max: 1, rw: false, run: meterFeatures },
-  { name: 'packet-out', usage: 'switch "in_port=<port> packet=<hex data> actions=..."', min: 2, max: MAX, rw: true, run: packetOut },
+  { name: 'packet-out', usage: 'switch "in_port=<port> packet=<hex data> actions=..."', min: 2, max: ANY_ARGS, rw: true, run: packetOut },
   { name: 'dump-ports', usage: 'switch [port]', min: 1, max: 2, rw: false, run: dumpPorts },
   { name: 'dump-ports-desc', usage: 'switch [port]', min: 1, max: 2, rw: false, run: dumpPortsDesc },
   { name: 'mod-port', usage: 'switch iface act', min: 3, max: 3, rw: true, run: modPort },
@@ -81,14 +74,9 @@ const VERBS: readonly Verb[] = [
   { name: 'dump-groups', usage: 'switch [group]', min: 1, max: 2, rw: false, run: dumpGroups },
   { name: 'dump-group-stats', usage: 'switch [group]', min: 1, max: 2, rw: false, run: dumpGroupStats },
   { name: 'dump-group-features', usage: 'switch', min: 1, max: 1, rw: false, run: dumpGroupFeatures },
-  { name: 'help', usage: '', min: 0, max: MAX, rw: false, run: async (ctx) => ctx.io.out(usage()) },
-  { name: 'list-commands', usage: '', min: 0, max: MAX, rw: false, run: async (ctx) => ctx.io.out(commandList()) },
+  { name: 'help', usage: '', min: 0, max: ANY_ARGS, rw: false, run: async (ctx) => ctx.io.out(usage()) },
+  { name: 'list-commands', usage: '', min: 0, max: ANY_ARGS, rw: false, run: async (ctx) => ctx.io.out(verbList(VERBS)) },
 ];
-
-/** OVS ovs_cmdl_print_commands. */
-function commandList(): string {
-  return `The available commands are:\n${VERBS.map((c) => `  ${c.name.padEnd(23)} ${c.usage}\n`).join('')}`;
-}
 
 function usage(): string {
   return `${PROG}: OpenFlow switch management utility
@@ -331,15 +319,9 @@ export async function ofctlMain(argv: string[], io: Output = processOutput, run:
       const interactive = run.interactive ?? (io === processOutput && process.stdout.isTTY === true);
       const p = parseArgs(argv, io, interactive, run.stdin ?? readAllStdin);
       if (p === null) return 0;
-      if (!p.args.length) throw new CliError('missing command name; use --help for help');
-      const [name, ...args] = p.args as [string, ...string[]];
-      const cmd = VERBS.find((c) => c.name === name);
-      if (!cmd) throw new CliError(`unknown command '${name}'; use --help for help`);
-      if (args.length < cmd.min) throw new CliError(`'${name}' command requires at least ${cmd.min} arguments`);
-      if (args.length > cmd.max) throw new CliError(`'${name}' command takes at most ${cmd.max} arguments`);
-      if (cmd.rw && p.readOnly) throw new CliError(`'${name}' command does not work in read only mode`);
+      const { verb, rest } = findVerb(VERBS, p.args, p.readOnly);
       const ctx = new OfctlContext(p.o, io);
-      const body = cmd.run(ctx, args, run.signal).then((r) => (typeof r === 'number' ? r : 0));
+      const body = verb.run(ctx, rest, run.signal).then((r) => (typeof r === 'number' ? r : 0));
       if (!p.timeout) return body;
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<number>((_, reject) => {
