@@ -12,19 +12,11 @@ import { AfPacketNetdev } from '../../src/netdev/af-packet.js';
 import '../../src/netdev/tap.js';
 import { Ofproto } from '../../src/ofproto/ofproto.js';
 import { commandExists, netnsSkipReason, run, Sandbox } from './netns.js';
+import { until } from '../support/wait.js';
 
 // .ci/run installs what these tests need: a missing piece is a failure, not a skip.
 const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
 if (problem !== null) throw new Error(`cannot run: ${problem}`);
-
-async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
 
 function linkShow(ns: string, name: string): string | null {
   try {

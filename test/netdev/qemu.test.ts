@@ -20,18 +20,10 @@ import { StreamNetdev } from '../../src/netdev/stream.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { commandExists } from './netns.js';
 import { crossConnect } from './slow-path.js';
+import { until } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsovs-qemu-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
-}
 
 /** A QEMU -netdev stream peer: length-prefixed frames in, length-prefixed frames out. */
 class StreamPeer {

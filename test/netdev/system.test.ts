@@ -12,19 +12,15 @@ import { Packet } from '../../src/packet/packet.js';
 import { Ofproto } from '../../src/ofproto/ofproto.js';
 import { crossConnect } from './slow-path.js';
 import { commandExists, netnsSkipReason, run, Sandbox, tcpTransfer } from './netns.js';
+import { until as untilMs } from '../support/wait.js';
+
+/** Waits up to 10 s (this file's devices and datagrams). */
+const until = (cond: () => boolean, ms = 10000): Promise<boolean> => untilMs(cond, ms);
+
 
 // .ci/run installs what these tests need: a missing piece is a failure, not a skip.
 const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
 if (problem !== null) throw new Error(`cannot run: ${problem}`);
-
-async function until(cond: () => boolean, ms = 10000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
 
 describe('system ports (AF_PACKET)', { timeout: 90000 }, () => {
   const sb = new Sandbox();

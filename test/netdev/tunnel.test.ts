@@ -15,6 +15,12 @@ import { GeneveNetdev } from '../../src/netdev/geneve.js';
 import { VxlanNetdev } from '../../src/netdev/vxlan.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { Packet } from '../../src/packet/packet.js';
+import { until as untilMs } from '../support/wait.js';
+import { geneveDatagram, vxlanDatagram } from './tunnel-datagrams.js';
+
+/** Waits up to 2 s (this file's devices and datagrams). */
+const until = (cond: () => boolean, ms = 2000): Promise<boolean> => untilMs(cond, ms);
+
 
 const LOCAL = 0x7f000001; // 127.0.0.1: the tsovs side
 const PEER = 0x7f000002; // 127.0.0.2: the test's UDP socket
@@ -25,15 +31,6 @@ async function freePort(): Promise<number> {
   const p = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
   return p;
-}
-
-async function until(cond: () => boolean, ms = 2000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return true;
 }
 
 interface Rx {
@@ -70,30 +67,6 @@ function collect(d: Netdev): Rx[] {
 }
 
 const inner = udpFrame({ sport: 4242, payload: 40 });
-
-function vxlanDatagram(vni: number, frame: Uint8Array, flags = 0x08, gbp = 0): Buffer {
-  const b = Buffer.alloc(8 + frame.length);
-  b[0] = flags;
-  b.writeUInt16BE(gbp, 2);
-  b[4] = vni >>> 16;
-  b[5] = (vni >>> 8) & 255;
-  b[6] = vni & 255;
-  b.set(frame, 8);
-  return b;
-}
-
-function geneveDatagram(vni: number, frame: Uint8Array, opts: number[] = [], oam = false, proto = 0x6558): Buffer {
-  const b = Buffer.alloc(8 + opts.length + frame.length);
-  b[0] = opts.length / 4;
-  b[1] = oam ? 0x80 : 0;
-  b.writeUInt16BE(proto, 2);
-  b[4] = vni >>> 16;
-  b[5] = (vni >>> 8) & 255;
-  b[6] = vni & 255;
-  b.set(opts, 8);
-  b.set(frame, 8 + opts.length);
-  return b;
-}
 
 describe('tunnel ports on loopback', { timeout: 30000 }, () => {
   let port = 0;

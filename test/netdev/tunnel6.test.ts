@@ -31,6 +31,12 @@ import { VxlanNetdev } from '../../src/netdev/vxlan.js';
 import { formatIpv6, parseIpv6 } from '../../src/packet/addr.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { Packet } from '../../src/packet/packet.js';
+import { until as untilMs } from '../support/wait.js';
+import { vxlanDatagram } from './tunnel-datagrams.js';
+
+/** Waits up to 2 s (this file's devices and datagrams). */
+const until = (cond: () => boolean, ms = 2000): Promise<boolean> => untilMs(cond, ms);
+
 
 const LO6 = (() => {
   const w = new Uint32Array(4);
@@ -60,15 +66,6 @@ async function freeDualPort(): Promise<number> {
     if (ok) return p;
   }
   throw new Error('no free UDP port');
-}
-
-async function until(cond: () => boolean, ms = 2000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return true;
 }
 
 interface Rx {
@@ -112,16 +109,6 @@ function collect(d: Netdev): Rx[] {
 }
 
 const inner = udpFrame({ sport: 4343, payload: 32 });
-
-function vxlanDatagram(vni: number, frame: Uint8Array): Buffer {
-  const b = Buffer.alloc(8 + frame.length);
-  b[0] = 0x08;
-  b[4] = vni >>> 16;
-  b[5] = (vni >>> 8) & 255;
-  b[6] = vni & 255;
-  b.set(frame, 8);
-  return b;
-}
 
 describe('tunnel options with IPv6 addresses', () => {
   test('IPv6 remote_ip and local_ip, families, defaults', () => {
