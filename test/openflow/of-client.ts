@@ -120,13 +120,15 @@ export class OfClient {
     }
   }
 
-  /** The next message matching `pred` (others before it are dropped). */
-  async recvWhere(pred: (m: OfMessage) => boolean, timeoutMs = 2000): Promise<OfMessage> {
+  /** The next message matching `pred`; others before it are dropped, or pushed to `skipped`. */
+  async recvWhere(pred: (m: OfMessage) => boolean, timeoutMs = 2000, skipped?: OfMessage[]): Promise<OfMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const raw = await this.recvRaw(Math.max(1, deadline - Date.now()));
       const d = decodeMessage(raw);
-      if (!isDecodeError(d) && pred(d)) return d;
+      if (isDecodeError(d)) continue;
+      if (pred(d)) return d;
+      skipped?.push(d);
     }
   }
 
@@ -149,9 +151,14 @@ export class OfClient {
     return out;
   }
 
-  async barrier(): Promise<void> {
-    const r = await this.request({ type: OfType.BARRIER_REQUEST, xid: 0 });
+  /** Sends a barrier and waits for its reply; returns the messages that arrived before it. */
+  async barrier(): Promise<OfMessage[]> {
+    const xid = this.xid();
+    const before: OfMessage[] = [];
+    this.send({ type: OfType.BARRIER_REQUEST, xid });
+    const r = await this.recvWhere((m) => m.xid === xid, 2000, before);
     if (r.type !== OfType.BARRIER_REPLY) throw new Error(`barrier: got type ${r.type}`);
+    return before;
   }
 
   close(): void {
