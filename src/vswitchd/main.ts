@@ -31,6 +31,7 @@ interface Options {
   unixctl: string | undefined;
   verbose: string[];
   dummy: DummyMode;
+  disableSystem: boolean;
 }
 
 class UsageError extends Error {}
@@ -59,7 +60,9 @@ export function parseOptions(argv: string[], out: (s: string) => void = (s) => p
     .option('--log-file [FILE]', 'log to FILE (default RUNDIR/tsovs-vswitchd.log)')
     .option('--unixctl <SOCKET>', 'control socket (default RUNDIR/tsovs-vswitchd.PID.ctl)')
     .option('--no-chdir', 'accepted for OVS compatibility')
-    .option('--enable-dummy [MODE]', 'system: system devices are dummies; override: every port type is (tests)')
+    .option('--enable-dummy [MODE]', 'dummy ports and datapaths (tests); system: system devices are dummies; override: every port type is')
+    .option('--disable-system', 'no `system` datapath type')
+    .option('--disable-system-route', 'accepted for OVS compatibility (tsovs keeps no copy of the kernel routes)')
     .option('-V, --version', 'print the version and exit')
     .addHelpText('after', '\n  -v, --verbose[=SPEC]  set logging levels (MODULE:DESTINATION:LEVEL, default ANY:dbg)\n')
     .helpOption('-h, --help', 'print this help and exit')
@@ -84,10 +87,12 @@ export function parseOptions(argv: string[], out: (s: string) => void = (s) => p
     unixctl?: string;
     version?: boolean;
     enableDummy?: string | true;
+    disableSystem?: boolean;
   }>();
-  const dummy = o.enableDummy === undefined ? null : o.enableDummy === true ? 'system' : o.enableDummy;
-  if (dummy !== null && dummy !== 'system' && dummy !== 'override') {
-    throw new UsageError(`--enable-dummy=${dummy}: unknown mode (system or override)`);
+  // OVS dummy_enable(): no level (or an empty one) overrides nothing.
+  const dummy = o.enableDummy === undefined ? null : o.enableDummy === true || o.enableDummy === '' ? 'none' : o.enableDummy;
+  if (dummy !== null && dummy !== 'none' && dummy !== 'system' && dummy !== 'override') {
+    throw new UsageError(`${dummy}: unknown dummy level`);
   }
   if (o.version) {
     out(`${programVersion(PROG)}\n`);
@@ -103,6 +108,7 @@ export function parseOptions(argv: string[], out: (s: string) => void = (s) => p
     unixctl: o.unixctl ? path.resolve(o.unixctl) : undefined,
     verbose: specs,
     dummy,
+    disableSystem: !!o.disableSystem,
   };
 }
 
@@ -155,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err) return fail(`-v${spec}: ${err}`);
   }
   // Signals are handled from the start: one arriving during startup stops the daemon once it is up.
-  const dummy = opts.dummy;
+  const { dummy, disableSystem } = opts;
   let daemon: Daemon | null = null;
   let stopRequested = false;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -175,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
       logFile: opts.logFile,
       vlog,
       // Loaded once the configuration opened: --version and startup errors stay quick.
-      bridgeHost: async (services) => (await import('./ofproto-host.js')).ofprotoHostFactory({ dummy })(services),
+      bridgeHost: async (services) => (await import('./ofproto-host.js')).ofprotoHostFactory({ dummy, disableSystem })(services),
     });
   } catch (e) {
     return fail(e instanceof DaemonError ? e.message : ((e as Error).stack ?? String(e)));

@@ -34,13 +34,19 @@ const COV_BRIDGE_RECONFIGURE = coverageCounter('bridge_reconfigure');
 const COV_UPDATE_PORT = coverageCounter('ofproto_update_port');
 
 /**
- * OVS --enable-dummy: `system` makes system devices dummies, `override` makes every type
- * except internal and patch a dummy (what OVS's own test suite runs with).
+ * OVS --enable-dummy levels: `none` (the bare option, what OVS's own test suite runs with)
+ * overrides nothing, `system` makes system devices dummies, `override` makes every type
+ * except internal and patch a dummy. tsovs has dummy ports and datapaths at every level.
  */
-export type DummyMode = 'system' | 'override' | null;
+export type DummyMode = 'none' | 'system' | 'override' | null;
+
+/** The datapath types a bridge may have ("" is netdev in tsovs: see datapathType()). */
+const DATAPATH_TYPES = ['netdev', 'system', 'dummy'];
 
 export interface OfprotoHostOptions {
   dummy?: DummyMode;
+  /** OVS --disable-system: no `system` datapath type. */
+  disableSystem?: boolean;
   /** Time for aging, timeouts and coverage rates (default: the system clock). */
   clock?: Clock;
 }
@@ -73,7 +79,9 @@ export class OfprotoHost implements BridgeHost {
   readonly coverage: CoverageRates;
   private readonly keys = new Map<string, string>();
   private readonly log: VlogModule;
+  private readonly ofprotoLog: VlogModule;
   private readonly dummy: DummyMode;
+  private readonly datapathTypes: ReadonlySet<string>;
   private readonly changedPorts = new Set<string>();
   private reportScheduled = false;
   /** One OpenFlow connection manager per bridge: the BRIDGE.mgmt listener and its controllers. */
@@ -89,7 +97,9 @@ export class OfprotoHost implements BridgeHost {
     opts: OfprotoHostOptions = {},
   ) {
     this.dummy = opts.dummy ?? null;
+    this.datapathTypes = new Set(DATAPATH_TYPES.filter((t) => !(opts.disableSystem && t === 'system')));
     this.log = services.vlog.module('bridge');
+    this.ofprotoLog = services.vlog.module('ofproto');
     this.ofproto = new Ofproto(opts.clock ? { clock: opts.clock } : {});
     this.ofproto.start();
     registerOfprotoCommands(this.ofproto, services.commands);
@@ -202,14 +212,21 @@ export class OfprotoHost implements BridgeHost {
       if (!br) {
         try {
           const dpType = datapathType(b.datapathType);
+          if (!this.datapathTypes.has(dpType)) {
+            // OVS ofproto_create() and bridge_reconfigure() wording.
+            this.ofprotoLog.warn(`unknown datapath type ${dpType}`);
+            this.ofprotoLog.warn(`could not create datapath ${b.name} of unknown type ${dpType}`);
+            throw new Error('Address family not supported by protocol');
+          }
           const localNetdev = this.localNetdev(b.name, dpType);
           br = sw.addBridge(b.name, { datapathType: dpType, ...(localNetdev ? { localNetdev } : {}) });
           this.watch(br);
           log.info(`bridge ${b.name}: added`);
           log.info(`bridge ${b.name}: using datapath ID ${br.datapathId.toString(16).padStart(16, '0')}`);
         } catch (e) {
-          log.err(`bridge ${b.name}: ${(e as Error).message}`);
-          for (const p of b.ports) for (const i of p.interfaces) interfaces[i.name] = { ofport: -1, error: (e as Error).message };
+          log.err(`failed to create bridge ${b.name}: ${(e as Error).message}`);
+          // As OVS: the interfaces get no ofport, and no error of their own.
+          for (const p of b.ports) for (const i of p.interfaces) interfaces[i.name] = { ofport: -1, error: null };
           continue;
         }
       }
@@ -275,7 +292,8 @@ export class OfprotoHost implements BridgeHost {
    * comes up, with an in-memory LOCAL port, and the reason is logged.
    */
   private localNetdev(name: string, dpType: string): Netdev | null {
-    if (dpType !== 'netdev' || this.dummy !== null) return null;
+    // As OVS: only `override` makes the `tap` type of a netdev bridge's LOCAL port a dummy.
+    if (dpType !== 'netdev' || this.dummy === 'override') return null;
     try {
       return new InternalNetdev(name);
     } catch (e) {

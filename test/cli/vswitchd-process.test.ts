@@ -95,7 +95,16 @@ test('--log-file with -v levels; bad options are one line', async () => {
   const bad = await runBin('tsovs-vswitchd', [`--rundir=${rundir}`, '-vnosuch:dbg']);
   assert.deepEqual(bad, { code: 1, stdout: '', stderr: 'tsovs-vswitchd: -vnosuch:dbg: no destination, level, or module "nosuch"\n' });
   assert.throws(() => parseOptions(['--frobnicate']), /^Error: unknown option '--frobnicate'$/);
-  assert.throws(() => parseOptions(['--enable-dummy=bogus']), /unknown mode/);
+  assert.throws(() => parseOptions(['--enable-dummy=bogus']), /^Error: bogus: unknown dummy level$/);
+  // OVS dummy_enable(): the bare option overrides nothing.
+  const levels = (argv: string[]): unknown => {
+    const p = parseOptions(argv);
+    return typeof p === 'object' ? [p.dummy, p.disableSystem] : p;
+  };
+  assert.deepEqual(levels(['--enable-dummy', '--disable-system', '--disable-system-route']), ['none', true]);
+  assert.deepEqual(levels(['--enable-dummy=']), ['none', false]);
+  assert.deepEqual(levels(['--enable-dummy=system']), ['system', false]);
+  assert.deepEqual(levels(['--enable-dummy=override']), ['override', false]);
   let printed = '';
   assert.equal(parseOptions(['--version'], (s) => (printed += s)), 0);
   assert.equal(printed, 'tsovs-vswitchd (tsovs) 0.1.0\n');
@@ -105,6 +114,32 @@ test('--log-file with -v levels; bad options are one line', async () => {
     [o.rundir, o.pidfile, o.config, o.logFile, o.verbose, o.detach, o.dummy],
     ['/r', '/r/tsovs-vswitchd.pid', '/r/conf.json', '/r/tsovs-vswitchd.log', ['', 'bridge:dbg'], true, null],
   );
+});
+
+test('--disable-system: a system or unknown datapath type is refused with OVS\'s messages; dummy bridges work', async () => {
+  const rundir = tmpRundir();
+  const log = path.join(rundir, 'd.log');
+  const d = await spawnDaemon(rundir, ['--enable-dummy', '--disable-system', '--disable-system-route', `--log-file=${log}`, '-vconsole:off'], { dummy: false });
+  try {
+    const run = async (...args: string[]): Promise<{ code: number; err: string }> => {
+      let err = '';
+      const code = await vsctlMain([`--rundir=${rundir}`, ...args], { out: () => undefined, err: (s) => (err += s) });
+      return { code, err };
+    };
+    for (const [br, type] of [['b1', 'system'], ['b2', 'frob']]) {
+      assert.deepEqual(await run('add-br', br!, '--', 'set', 'bridge', br!, `datapath_type=${type}`), {
+        code: 65,
+        err: `tsovs-vsctl: Error detected while setting up '${br}'.  See tsovs-vswitchd log for details.\ntsovs-vsctl: The default log directory is "${rundir}".\n`,
+      });
+      const text = fs.readFileSync(log, 'utf8');
+      assert.match(text, new RegExp(`\\|ofproto\\|WARN\\|could not create datapath ${br} of unknown type ${type}\n`));
+      assert.match(text, new RegExp(`\\|bridge\\|ERR\\|failed to create bridge ${br}: Address family not supported by protocol\n`));
+    }
+    assert.deepEqual(await run('add-br', 'b3', '--', 'set', 'bridge', 'b3', 'datapath_type=dummy', '--', 'add-port', 'b3', 'p1', '--', 'set', 'interface', 'p1', 'type=dummy'), { code: 0, err: '' });
+    assert.equal((await vsctl(rundir, 'get', 'interface', 'p1', 'ofport')).stdout, '1\n');
+  } finally {
+    await d.stop();
+  }
 });
 
 test('--detach returns once the daemon is up; it keeps running until exit', async () => {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Daemon, DaemonError } from '../../src/vswitchd/daemon.js';
 import { Vlog } from '../../src/vswitchd/vlog.js';
 import { unixctlTransact } from '../../src/vswitchd/unixctl.js';
-import { pidfilePath } from '../../src/vswitchd/rundir.js';
+import { defaultRundir, pidfilePath } from '../../src/vswitchd/rundir.js';
 import type { BridgeHost, BridgeHostFactory, DaemonServices, StatusReport } from '../../src/vswitchd/bridge-host.js';
 import type { VswitchConfig } from '../../src/vswitchd/config-view.js';
 import { vsctlMain } from '../../src/cli/vsctl/vsctl.js';
@@ -123,7 +123,8 @@ test('an interface the host cannot set up is reported by tsovs-vsctl with OVS wo
     assert.equal(r.code, 65);
     assert.equal(
       r.stderr,
-      "tsovs-vsctl: Error detected while setting up 'eth9': could not open network device eth9 (No such device).  See tsovs-vswitchd log for details.\n",
+      "tsovs-vsctl: Error detected while setting up 'eth9': could not open network device eth9 (No such device).  See tsovs-vswitchd log for details.\n" +
+        `tsovs-vsctl: The default log directory is "${defaultRundir()}".\n`,
     );
     assert.equal((await vsctl(d, 'get', 'Interface', 'eth9', 'error')).stdout, '"could not open network device eth9 (No such device)"\n');
   } finally {
@@ -136,7 +137,10 @@ test('a host failure is logged and the daemon keeps serving', async () => {
   const { d, host, logs } = await start(rundir);
   try {
     host().failNext = true;
-    assert.equal((await vsctl(d, 'add-br', 'br0')).code, 0);
+    // The bridge's interface got no ofport: tsovs-vsctl says so, as ovs-vsctl does.
+    const failed = await vsctl(d, 'add-br', 'br0');
+    assert.equal(failed.code, 65);
+    assert.match(failed.stderr, /^tsovs-vsctl: Error detected while setting up 'br0'\.  See tsovs-vswitchd log for details\.\n/);
     assert.ok(logs.some((l) => /\|vswitchd\|ERR\|applying configuration generation \d+ failed: Error: stub failure/.test(l)), logs.join(''));
     assert.equal((await vsctl(d, 'add-br', 'br1')).code, 0);
     assert.deepEqual(host().applied.at(-1)!.bridges.map((b) => b.name), ['br0', 'br1']);

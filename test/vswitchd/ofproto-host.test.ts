@@ -127,7 +127,7 @@ test('an interface that cannot be opened gets an error and ofport -1', async () 
     await vs(d, 'add-br', 'br0');
     const r = await vs(d, 'add-port', 'br0', 'x1', '--', 'set', 'Interface', 'x1', 'type=nosuchtype');
     assert.equal(r.code, 65);
-    assert.match(r.err, /^tsovs-vsctl: Error detected while setting up 'x1': .*unknown interface type 'nosuchtype'.*\.  See tsovs-vswitchd log for details\.\n$/);
+    assert.match(r.err, /^tsovs-vsctl: Error detected while setting up 'x1': .*unknown interface type 'nosuchtype'.*\.  See tsovs-vswitchd log for details\.\ntsovs-vsctl: The default log directory is ".*"\.\n$/);
     assert.equal((await vs(d, 'get', 'Interface', 'x1', 'ofport')).out, '-1\n');
     assert.equal(host().ofproto.bridge('br0')!.portByName('x1'), undefined);
     // Fixing the type brings it up.

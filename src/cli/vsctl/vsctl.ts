@@ -108,7 +108,7 @@ function printOutputs(outputs: RunResult['outputs'], g: GlobalOptions, io: Outpu
 }
 
 /** After the daemon applied new interfaces: report those it could not set up (OVS post-db checks). */
-async function checkNewInterfaces(conn: Connection, uuids: string[], io: Output): Promise<boolean> {
+async function checkNewInterfaces(conn: Connection, uuids: string[], logdir: string, io: Output): Promise<boolean> {
   if (!uuids.length) return false;
   const doc = await conn.getDoc();
   let failed = false;
@@ -117,11 +117,12 @@ async function checkNewInterfaces(conn: Connection, uuids: string[], io: Output)
     if (!row) continue;
     const error = row.error as string[];
     const ofport = row.ofport as number[];
-    if (error.length && error[0] && (!ofport.length || ofport[0] === -1)) {
-      io.err(`${PROG}: Error detected while setting up '${String(row.name)}': ${error[0]}.  See tsovs-vswitchd log for details.\n`);
-      failed = true;
-    }
+    if (ofport.length && ofport[0] !== -1) continue;
+    const why = error.length && error[0] ? `: ${error[0]}` : '';
+    io.err(`${PROG}: Error detected while setting up '${String(row.name)}'${why}.  See tsovs-vswitchd log for details.\n`);
+    failed = true;
   }
+  if (failed) io.err(`${PROG}: The default log directory is "${logdir}".\n`);
   return failed;
 }
 
@@ -148,7 +149,7 @@ export async function vsctlMain(argv: string[], io: Output = processOutput): Pro
           }
           printOutputs(run.outputs, g, io);
           const fresh = run.ctx.newIfaces.filter((u) => run.ctx.doc.tables.Interface[u]);
-          if (!g.dryRun && !g.noWait && (await checkNewInterfaces(conn, fresh, io))) return EX_DATAERR;
+          if (!g.dryRun && !g.noWait && (await checkNewInterfaces(conn, fresh, defaultRundir(g.rundir), io))) return EX_DATAERR;
           return 0;
         }
       };
