@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ofctlMain } from '../../src/cli/ofctl/ofctl.js';
 import type { Output } from '../../src/cli/cli-util.js';
-import { ofctl as ovsOfctl, sleep, startSwitch, type Fixture } from '../openflow/switch-fixture.js';
+import { ofctl as ovsOfctl, startSwitch, waitFor, type Fixture } from '../openflow/switch-fixture.js';
 
 interface Result {
   code: number;
@@ -309,10 +309,10 @@ test('monitor prints what the switch sends, as ovs-ofctl monitor does', async ()
   let ourErr = '';
   let ourOut = '';
   const mon = tsovs(['monitor', B.mgmt, '65535', 'watch:table=4'], { signal: abort.signal, io: { out: (s) => (ourOut += s), err: (s) => (ourErr += s) } });
-  const settle = async (cond: () => boolean): Promise<void> => {
-    for (let i = 0; i < 300 && !cond(); i++) await sleep(10);
-  };
-  await sleep(500);
+  // ovs-ofctl creates its control socket once the switch has its miss_send_len, flow monitor
+  // and packet-in format; tsovs-ofctl's connection to B shows the same settings there.
+  await waitFor(() => fs.existsSync(ctl), 10000, `ovs-ofctl monitor ready (${ovsErr})`);
+  await waitFor(() => B.mgr.conns.some((c) => c.monitors.size > 0 && c.packetInFormat === 2 && c.missSendLen === 65535), 10000, `tsovs-ofctl monitor ready (${ourErr})`);
   for (const f of [A, B]) {
     const r = await ovsOfctl(['packet-out', f.mgmt, `in_port=1,packet=${arp},actions=controller`]);
     assert.equal(r.code, 0, r.stderr);
@@ -322,7 +322,7 @@ test('monitor prints what the switch sends, as ovs-ofctl monitor does', async ()
       assert.equal((await ovsOfctl(args)).code, 0);
     }
   }
-  await settle(() => ovsErr.split('DELETED').length === 2 && ourErr.split('DELETED').length === 2);
+  await waitFor(() => ovsErr.split('DELETED').length === 2 && ourErr.split('DELETED').length === 2, 10000, 'both monitors print the DELETED update');
   ovs.kill('SIGTERM');
   abort.abort();
   assert.equal((await mon).code, 0);
