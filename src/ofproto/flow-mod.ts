@@ -1,6 +1,8 @@
 /*
  * Flow-mod semantics (OVS ofproto.c add_flow / modify_flows / delete_flows): the
  * FlowMod request (OVS struct ofputil_flow_mod) and its effect on a bridge's tables.
+ * FlowMod is the one form of a flow-mod: the OpenFlow codec decodes to it and encodes from
+ * it (FlowModMsg adds only the message header), and the ovs-ofctl flow syntax parses to it.
  *
  *   add            replaces a rule with identical match and priority (counters kept unless
  *                  reset_counts), check_overlap -> OFPFMFC_OVERLAP, full table -> eviction
@@ -16,6 +18,8 @@
  * as they were.
  */
 import { FLOW_WORDS } from '../flow/layout.js';
+import type { Match } from '../flow/match.js';
+import { OFP_DEFAULT_PRIORITY } from '../flow/match-parse.js';
 import { OFPP_ANY } from './ofp-port.js';
 import { OfpactType, type OfpAction } from './ofp-actions.js';
 import { OFPERR, fail, ok, type OfpErr, type OfpResult } from './ofperr.js';
@@ -33,20 +37,25 @@ export const OFPFC_DELETE_STRICT = 4;
 export const OFP_NO_BUFFER = 0xffffffff;
 /** "No new cookie" (OVS_BE64_MAX). */
 export const COOKIE_NONE = 0xffffffffffffffffn;
-export const OFP_DEFAULT_PRIORITY = 0x8000;
+export { OFP_DEFAULT_PRIORITY };
 
 /** Reserved ports an output action may name besides real ones (OVS ofpact_check_output_port). */
 const OUTPUT_RESERVED = new Set([0xfff8, 0xfff9, 0xfffa, 0xfffb, 0xfffc, 0xfffd, 0xfffe]);
 /** Highest OpenFlow port number + 1 (OVS max_ports = OFPP_MAX). */
 const MAX_PORTS = 0xff00;
 
+/**
+ * A flow-mod (OVS struct ofputil_flow_mod), whatever the OpenFlow version or extension that
+ * carried it: fields whose wire form differs between versions are kept normalized.
+ */
 export interface FlowMod {
+  /** OFPFC_*. */
   readonly command: number;
-  /** A table, or OFPTT_ALL (add then uses table 0). */
+  /** A table, or OFPTT_ALL = all / unspecified (add then uses table 0). */
   readonly tableId: number;
   readonly priority: number;
-  /** The match: key (masked) and mask, FlowKey layout. */
-  readonly match: { readonly key: Uint32Array; readonly mask: Uint32Array };
+  /** The match: key and mask, FlowKey layout (key bits outside the mask are ignored). */
+  readonly match: Match;
   /** Cookie filter (modify / delete): rules with (cookie ^ rule.cookie) & cookieMask == 0. */
   readonly cookie: bigint;
   readonly cookieMask: bigint;
@@ -56,11 +65,15 @@ export interface FlowMod {
   readonly idleTimeout: number;
   readonly hardTimeout: number;
   readonly importance: number;
+  /** A packet buffered by the connection, or OFP_NO_BUFFER (the tables know no buffers). */
   readonly bufferId: number;
-  /** Delete filters (OFPP_ANY / OFPG_ANY: none). */
+  /** Delete filters (OFPP_ANY / OFPG_ANY: none); 16-bit OpenFlow port numbers. */
   readonly outPort: number;
   readonly outGroup: number;
-  /** OFPFF_* bits. */
+  /**
+   * OFPUTIL_FF_* bits (src/ofproto/rule.ts) whatever the version; OpenFlow 1.0 and 1.1 adds
+   * carry RESET_COUNTS, as OVS gives them.
+   */
   readonly flags: number;
   readonly actions: readonly OfpAction[];
 }

@@ -47,8 +47,7 @@ const V15 = 1 << 6;
 function fmMsg(text: string, command: FlowCommand = OFPFC.ADD, extra: Partial<FlowModMsg> = {}): FlowModMsg {
   const r = parseFlowMod(text, command);
   if (!r.ok) throw new Error(`${text}: ${r.error}`);
-  const f = r.value;
-  return makeFlowModMsg({ ...f, match: { key: f.match.key, mask: f.match.mask }, ...extra });
+  return makeFlowModMsg({ ...r.value, ...extra });
 }
 
 function must<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {

@@ -8,9 +8,10 @@ import { matchGetField, matchHasField, mfArePrereqsOk } from '../../flow/match.j
 import { formatMatch } from '../../flow/match-format.js';
 import { mfFromName } from '../../flow/meta-flow.js';
 import type { PortMap, TableMap } from '../../flow/ofp-port.js';
-import { decodeMessage, isDecodeError, makeFlowModMsg, OfType, type FlowStatsEntry, type FlowStatsRequestMsg } from '../../openflow/codec/index.js';
+import type { FlowMod } from '../../ofproto/flow-mod.js';
+import { decodeMessage, isDecodeError, OfType, type FlowStatsEntry, type FlowStatsRequestMsg } from '../../openflow/codec/index.js';
 import { formatActions } from '../../openflow/flow-syntax/actions-format.js';
-import { OFPFC, parseFlowMod, type FlowCommand, type FlowMod } from '../../openflow/flow-syntax/flow-mod.js';
+import { OFPFC, parseFlowMod, type FlowCommand } from '../../openflow/flow-syntax/flow-mod.js';
 import { formatFlowStats } from '../../openflow/flow-syntax/flow-stats.js';
 import { CliError } from '../cli-util.js';
 import type { OfConnection } from './conn.js';
@@ -41,27 +42,8 @@ function parseOrDie(text: string, command: FlowCommand, ports?: PortMap, tables?
 /** A flow-mod message for `protocol` (OpenFlow 1.0 chooses NXM and table ids from it). */
 function encodeFlowMod(c: OfConnection, fm: FlowMod, protocol: number): Uint8Array {
   const enc = protocolEncoding(protocol);
-  const msg = makeFlowModMsg({
-    command: fm.command,
-    tableId: fm.tableId,
-    priority: fm.priority,
-    match: fm.match,
-    cookie: fm.cookie,
-    cookieMask: fm.cookieMask,
-    newCookie: fm.newCookie,
-    modifyCookie: fm.modifyCookie,
-    idleTimeout: fm.idleTimeout,
-    hardTimeout: fm.hardTimeout,
-    importance: fm.importance,
-    bufferId: fm.bufferId,
-    outPort: fm.outPort,
-    outGroup: fm.outGroup,
-    flags: fm.flags,
-    actions: fm.actions,
-    nx: enc.nx,
-  });
   try {
-    return c.encode(msg, { flowModTableId: enc.tid });
+    return c.encode({ type: OfType.FLOW_MOD, xid: 0, nx: enc.nx, ...fm }, { flowModTableId: enc.tid });
   } catch (e) {
     throw new CliError(e instanceof Error ? e.message : String(e));
   }

@@ -7,8 +7,8 @@
  */
 import { formatOfpPort } from '../../flow/ofp-port.js';
 import { OfpFail } from '../../openflow/codec/bytes.js';
-import { decodeMessage, isDecodeError, OfType, type FlowModMsg, type OfMessage } from '../../openflow/codec/index.js';
-import { formatFlowMod, type FlowMod } from '../../openflow/flow-syntax/flow-mod.js';
+import { decodeMessage, isDecodeError, OfType, type OfMessage } from '../../openflow/codec/index.js';
+import { formatFlowMod } from '../../openflow/flow-syntax/flow-mod.js';
 import { formatFlowStats, formatDuration } from '../../openflow/flow-syntax/flow-stats.js';
 import { formatGroupDescs, formatGroupId, formatGroupMod, formatGroupStats } from './group-syntax.js';
 import { formatMeterConfig, formatMeterFeatures, formatMeterId, formatMeterMod, formatMeterStats } from './meter-syntax.js';
@@ -20,29 +20,6 @@ import { rawName, versionSuffix, headerText } from './raw-name.js';
 import { bitNames, hexDump, printable } from './text.js';
 
 export type { NameMaps } from './print-packet.js';
-
-
-/** A decoded flow-mod in the flow-syntax model (for printing). */
-export function flowModToSyntax(m: FlowModMsg): FlowMod {
-  return {
-    command: m.command,
-    match: m.match,
-    priority: m.priority,
-    cookie: m.cookie,
-    cookieMask: m.cookieMask,
-    newCookie: m.newCookie,
-    modifyCookie: m.modifyCookie,
-    tableId: m.tableId,
-    idleTimeout: m.idleTimeout,
-    hardTimeout: m.hardTimeout,
-    importance: m.importance,
-    bufferId: m.bufferId,
-    outPort: m.outPort,
-    outGroup: m.outGroup,
-    flags: m.flags,
-    actions: [...m.actions],
-  };
-}
 
 function queueName(q: number): string {
   return q >>> 0 === 0xffffffff ? 'ALL' : String(q >>> 0);
@@ -108,7 +85,7 @@ function body(m: OfMessage, raw: Uint8Array, maps: NameMaps, verbosity: number):
     case OfType.PORT_STATUS:
       return formatPortStatus(m.reason, m.desc);
     case OfType.FLOW_MOD:
-      return ' ' + formatFlowMod(flowModToSyntax(m), { ports: maps.ports, tables: maps.tables, ofVersion: version });
+      return ' ' + formatFlowMod(m, { ports: maps.ports, tables: maps.tables, ofVersion: version });
     case OfType.PORT_MOD:
       return formatPortMod(m, maps.ports);
     case OfType.GROUP_MOD:

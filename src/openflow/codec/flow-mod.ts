@@ -6,7 +6,8 @@
  */
 
 import { matchEquals, matchNormalize, type Match } from '../../flow/match.js';
-import { OFPP_ANY, portFromOfp11, portToOfp11 } from '../../flow/ofp-port.js';
+import { portFromOfp11, portToOfp11 } from '../../flow/ofp-port.js';
+import { makeFlowMod, type FlowModInit } from '../../ofproto/flow-mod.js';
 import {
   OFPUTIL_FF_CHECK_OVERLAP,
   OFPUTIL_FF_NO_BYT_COUNTS,
@@ -224,27 +225,7 @@ export function encodeFlowMod(m: FlowModMsg, version: number, o: EncodeOptions =
   return finishMsg(w);
 }
 
-/** A flow-mod with ovs-ofctl's defaults for the fields not given. */
-export function makeFlowModMsg(init: Partial<FlowModMsg> & { match: Match; command: number }): FlowModMsg {
-  return {
-    type: OfType.FLOW_MOD,
-    xid: init.xid ?? 0,
-    nx: init.nx ?? false,
-    command: init.command,
-    tableId: init.tableId ?? OFPTT_ALL,
-    priority: init.priority ?? 0x8000,
-    match: init.match,
-    cookie: init.cookie ?? 0n,
-    cookieMask: init.cookieMask ?? 0n,
-    newCookie: init.newCookie ?? (init.command === 0 ? 0n : U64_MAX),
-    modifyCookie: init.modifyCookie ?? false,
-    idleTimeout: init.idleTimeout ?? 0,
-    hardTimeout: init.hardTimeout ?? 0,
-    importance: init.importance ?? 0,
-    bufferId: init.bufferId ?? 0xffffffff,
-    outPort: init.outPort ?? OFPP_ANY,
-    outGroup: init.outGroup ?? OFPG_ANY,
-    flags: init.flags ?? 0,
-    actions: init.actions ?? [],
-  };
+/** A flow-mod message with ovs-ofctl's defaults (ofproto makeFlowMod) for the fields not given. */
+export function makeFlowModMsg(init: FlowModInit & { readonly xid?: number; readonly nx?: boolean }): FlowModMsg {
+  return { type: OfType.FLOW_MOD, xid: init.xid ?? 0, nx: init.nx ?? false, ...makeFlowMod(init) };
 }

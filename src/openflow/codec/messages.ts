@@ -11,6 +11,7 @@
 
 import type { Match } from '../../flow/match.js';
 import type { MfField } from '../../flow/meta-flow.js';
+import type { FlowMod } from '../../ofproto/flow-mod.js';
 import type { OfpAction } from '../../ofproto/ofp-actions.js';
 
 export const OfType = {
@@ -240,31 +241,10 @@ export interface PacketOutMsg extends OfMsgBase<typeof OfType.PACKET_OUT> {
   readonly data: Uint8Array;
 }
 
-/**
- * A flow-mod (OVS ofputil_flow_mod). `flags` use ofproto's OFPUTIL_FF_* bits (src/ofproto/rule.ts)
- * whatever the version;
- * OF1.0 ADDs get RESET_COUNTS as OVS gives them. `newCookie` U64_MAX = none.
- */
-export interface FlowModMsg extends OfMsgBase<typeof OfType.FLOW_MOD> {
+/** A flow-mod: the message header and ofproto's FlowMod (OVS ofputil_flow_mod), the one decoded form. */
+export interface FlowModMsg extends OfMsgBase<typeof OfType.FLOW_MOD>, FlowMod {
   /** OpenFlow 1.0: use NXT_FLOW_MOD (NXM match) rather than OFPT_FLOW_MOD. */
   readonly nx: boolean;
-  readonly command: number;
-  /** A table, or 255 = all / unspecified. */
-  readonly tableId: number;
-  readonly priority: number;
-  readonly match: Match;
-  readonly cookie: bigint;
-  readonly cookieMask: bigint;
-  readonly newCookie: bigint;
-  readonly modifyCookie: boolean;
-  readonly idleTimeout: number;
-  readonly hardTimeout: number;
-  readonly importance: number;
-  readonly bufferId: number;
-  readonly outPort: number;
-  readonly outGroup: number;
-  readonly flags: number;
-  readonly actions: readonly OfpAction[];
 }
 
 export interface GroupBucket {

@@ -20,9 +20,9 @@ import {
 import type { ConnMgr } from '../connmgr.js';
 import type { PacketOutRequest } from '../switch-api.js';
 import { bundleAdd, bundleClose, bundleDiscard, bundleOpen, type Bundle } from './bundles.js';
-import { flowModFromMsg, groupModFromMsg, meterModFromMsg } from './convert.js';
+import { groupModFromMsg, meterModFromMsg } from './convert.js';
 import type { OfConn } from './ofconn.js';
-import { packetOutRequest, portMod, type Err } from './ofp-mods.js';
+import { packetOutRequest, portMod, switchFlowMod, type Err } from './ofp-mods.js';
 
 const BUNDLABLE = new Set<number>([OfType.FLOW_MOD, OfType.GROUP_MOD, OfType.PORT_MOD, OfType.PACKET_OUT, OfType.METER_MOD]);
 
@@ -80,7 +80,7 @@ function commit(mgr: ConnMgr, c: OfConn, b: Bundle): Err {
       mgr.requester = { ofconn: c, xid: m.xid };
       switch (m.type) {
         case OfType.FLOW_MOD: {
-          const r = sw.flowMod(flowModFromMsg(m));
+          const r = sw.flowMod(switchFlowMod(m));
           err = r.ok ? null : r.error.code;
           break;
         }

@@ -1,12 +1,11 @@
 /*
  * Conversions between decoded OpenFlow messages (src/openflow/codec) and ofproto's
- * structures: flow-mod / group-mod / meter-mod requests, flow statistics entries,
+ * structures: group-mod / meter-mod requests, flow statistics entries,
  * flow-removed and packet-in messages from bridge events, and the packet-in pipeline
  * fields (OVS flow_get_metadata). Pure functions.
  */
 import { FLOW_WORDS, N_REGS, W_CT, W_CT_MARK, W_IN_PORT, W_METADATA, W_REG0, W_SKB_MARK, W_TUN_DST, W_TUN_ID, W_TUN_SRC } from '../../flow/layout.js';
 import type { Match } from '../../flow/match.js';
-import { makeFlowMod, type FlowMod } from '../../ofproto/flow-mod.js';
 import { parseSelectionFields, selectionFieldText } from '../../ofproto/group-fields.js';
 import type { GroupMod } from '../../ofproto/group-table.js';
 import type { MeterMod } from '../../ofproto/meter-table.js';
@@ -15,7 +14,6 @@ import type { Rule } from '../../ofproto/rule.js';
 import type { GroupType } from '../../ofproto/xlate-bridge.js';
 import {
   OfType,
-  type FlowModMsg,
   type FlowRemovedMsg,
   type FlowStatsEntry,
   type GroupModMsg,
@@ -34,27 +32,6 @@ export function splitDuration(ms: number): { sec: number; nsec: number } {
 /** OVS age_secs. */
 export function ageSecs(ms: number): number {
   return ms < 0 ? 0 : ms >= 0xffff * 1000 ? 0xffff : Math.floor(ms / 1000);
-}
-
-export function flowModFromMsg(m: FlowModMsg): FlowMod {
-  return makeFlowMod({
-    command: m.command,
-    tableId: m.tableId,
-    priority: m.priority,
-    match: m.match,
-    cookie: m.cookie,
-    cookieMask: m.cookieMask,
-    newCookie: m.newCookie,
-    modifyCookie: m.modifyCookie,
-    idleTimeout: m.idleTimeout,
-    hardTimeout: m.hardTimeout,
-    importance: m.importance,
-    bufferId: 0xffffffff,
-    outPort: m.outPort,
-    outGroup: m.outGroup,
-    flags: m.flags,
-    actions: m.actions,
-  });
 }
 
 const GROUP_TYPES: readonly GroupType[] = ['all', 'select', 'indirect', 'ff'];

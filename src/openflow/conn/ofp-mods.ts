@@ -5,11 +5,12 @@
  * from the connection's packet buffers. Each returns the OpenFlow error name or null.
  */
 import { OFPP_TABLE } from '../../flow/ofp-port.js';
+import type { FlowMod } from '../../ofproto/flow-mod.js';
 import { OfpactType } from '../../ofproto/ofp-actions.js';
 import type { FlowModMsg, GroupModMsg, MeterModMsg, PacketOutMsg, PortModMsg } from '../codec/index.js';
 import type { ConnMgr } from '../connmgr.js';
 import type { PacketOutRequest } from '../switch-api.js';
-import { flowModFromMsg, groupModFromMsg, meterModFromMsg } from './convert.js';
+import { groupModFromMsg, meterModFromMsg } from './convert.js';
 import type { OfConn } from './ofconn.js';
 import { NO_BUFFER } from './pktbuf.js';
 
@@ -26,9 +27,14 @@ function sendBuffered(mgr: ConnMgr, c: OfConn, bufferId: number): Err {
   return r.ok ? null : r.error.code;
 }
 
+/** The decoded flow-mod as the switch takes it: a buffered packet is the connection's, not the tables'. */
+export function switchFlowMod(m: FlowModMsg): FlowMod {
+  return m.bufferId === NO_BUFFER ? m : { ...m, bufferId: NO_BUFFER };
+}
+
 export function flowMod(mgr: ConnMgr, c: OfConn, m: FlowModMsg, useBuffer: boolean): Err {
   mgr.requester = { ofconn: c, xid: m.xid };
-  const r = mgr.sw.flowMod(flowModFromMsg(m));
+  const r = mgr.sw.flowMod(switchFlowMod(m));
   if (!r.ok) return r.error.code;
   if (useBuffer && m.bufferId !== NO_BUFFER) return sendBuffered(mgr, c, m.bufferId);
   return null;

@@ -8,10 +8,11 @@
 
 import { applyMatchKeyword, OFP_DEFAULT_PRIORITY } from '../../flow/match-parse.js';
 import { formatMatch } from '../../flow/match-format.js';
-import { newMatch, type Match } from '../../flow/match.js';
+import { newMatch } from '../../flow/match.js';
 import { parseKeyValues, strToU16, strToU32, strToU64Text, type TextResult } from '../../flow/ofp-text.js';
 import { formatOfpPort, formatTableId, OFPP_ANY, parseOfpPort, parseTableId, type PortMap, type TableMap } from '../../flow/ofp-port.js';
-import { checkActions, type OfpAction } from '../../ofproto/ofp-actions.js';
+import type { FlowMod } from '../../ofproto/flow-mod.js';
+import { checkActions } from '../../ofproto/ofp-actions.js';
 import {
   OFPUTIL_FF_CHECK_OVERLAP,
   OFPUTIL_FF_NO_BYT_COUNTS,
@@ -37,28 +38,6 @@ export const FlowModFlags = {
 export const OFPG_ANY = 0xffffffff;
 export const U64_MAX = 0xffffffffffffffffn;
 
-export interface FlowMod {
-  command: number;
-  match: Match;
-  priority: number;
-  /** Cookie bits to match (under cookieMask); for modify/delete. */
-  cookie: bigint;
-  cookieMask: bigint;
-  /** Cookie to install, or U64_MAX for "leave it". */
-  newCookie: bigint;
-  modifyCookie: boolean;
-  /** 255 = all tables (default). */
-  tableId: number;
-  idleTimeout: number;
-  hardTimeout: number;
-  importance: number;
-  bufferId: number;
-  outPort: number;
-  outGroup: number;
-  flags: number;
-  actions: OfpAction[];
-}
-
 export interface FlowParseOptions {
   ports?: PortMap;
   tables?: TableMap;
@@ -78,7 +57,10 @@ function fail<T>(error: string): TextResult<T> {
   return { ok: false, error };
 }
 
-/** Parses one flow line as ovs-ofctl does for add-flow (OFPFC.ADD), mod-flows, del-flows or dump-flows ('stats'). */
+/**
+ * Parses one flow line as ovs-ofctl does for add-flow (OFPFC.ADD), mod-flows, del-flows or
+ * dump-flows ('stats'): the flow-mod the codec encodes and ofproto applies.
+ */
 export function parseFlowMod(text: string, command: FlowCommand, o: FlowParseOptions = {}): TextResult<FlowMod> {
   let s = text;
   let cmd: number;
@@ -111,7 +93,7 @@ export function parseFlowMod(text: string, command: FlowCommand, o: FlowParseOpt
   else if (cmd === OFPFC.DELETE_STRICT) fields = F_OUT_PORT | F_PRIORITY;
   else fields = F_ACTIONS | F_TIMEOUT | F_PRIORITY | F_FLAGS;
 
-  const fm: FlowMod = {
+  const fm: { -readonly [K in keyof FlowMod]: FlowMod[K] } = {
     command: cmd,
     match: newMatch(),
     priority: OFP_DEFAULT_PRIORITY,
