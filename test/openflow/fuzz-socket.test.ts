@@ -134,7 +134,8 @@ async function probe(conn: Conn, msg: Uint8Array): Promise<void> {
   c.sendRaw(msg);
   c.sendRaw(encodeMessage({ type: OfType.ECHO_REQUEST, xid: id, data: new Uint8Array(0) }, conn.v));
   try {
-    await c.recvWhere((m) => m.type === OfType.ECHO_REPLY && m.xid === id, honest ? 1500 : 120);
+    // An honest message must be answered or closed, however long a loaded machine takes.
+    await c.recvWhere((m) => m.type === OfType.ECHO_REPLY && m.xid === id, honest ? 10000 : 120);
     outcomes.answered++;
   } catch (e) {
     if (c.closed) {
@@ -174,18 +175,21 @@ test('raw garbage before and instead of a hello closes cleanly', async () => {
       const s = net.connect(f.tcpPort, '127.0.0.1');
       s.resume();
       await new Promise((r) => s.once('connect', r));
+      // Either the switch hangs up, or it is waiting for the rest of a message that claims more
+      // bytes. Where waiting is allowed, 120 ms without a close will do; where only a close is,
+      // wait as long as a loaded machine may need to deliver it.
+      const lenOk = junk.length >= 4 && (((junk[2]! << 8) | junk[3]!) > junk.length || junk[1] === 0);
+      const mayWait = lenOk || junk.length < 8;
       s.write(junk);
       const closed = await new Promise<boolean>((res) => {
-        const t = setTimeout(() => res(false), 120);
+        const t = setTimeout(() => res(false), mayWait ? 120 : 10000);
         s.once('close', () => {
           clearTimeout(t);
           res(true);
         });
       });
-      // Either the switch hung up, or it is waiting for the rest of a message that claims more bytes.
       if (!closed) {
-        const lenOk = junk.length >= 4 && (((junk[2]! << 8) | junk[3]!) > junk.length || junk[1] === 0);
-        assert.ok(lenOk || junk.length < 8, `switch neither closed nor waited for more: ${Buffer.from(junk).toString('hex')}`);
+        assert.ok(mayWait, `switch neither closed nor waited for more: ${Buffer.from(junk).toString('hex')}`);
         s.destroy();
       }
     }),
