@@ -17,6 +17,9 @@ import { bitmapVersions, highestVersion } from '../../src/openflow/conn/of-wire.
 
 export type Where = { port: number; host?: string } | { path: string };
 
+/** How long to wait for a message that must come: generous, for a loaded machine (only a failure waits this long). */
+const WAIT_MS = 10000;
+
 export class OfClient {
   version = 0;
   readonly sock: net.Socket;
@@ -53,7 +56,7 @@ export class OfClient {
     const top = highestVersion(versions);
     const contiguous = versions === (((1 << (top + 1)) - 1) & ~1);
     c.sendRaw(encodeMessage({ type: OfType.HELLO, xid: 1, versions: contiguous ? null : bitmapVersions(versions) }, top));
-    const hello = await c.recvRaw(2000);
+    const hello = await c.recvRaw(WAIT_MS);
     if (hello[1] !== 0) throw new Error(`expected hello, got type ${hello[1]}`);
     const peer = decodeMessage(hello);
     let peerBits = 0;
@@ -102,7 +105,7 @@ export class OfClient {
   }
 
   /** The next raw message (any type). */
-  async recvRaw(timeoutMs = 2000): Promise<Uint8Array> {
+  async recvRaw(timeoutMs = WAIT_MS): Promise<Uint8Array> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const e = this.queue.shift();
@@ -121,7 +124,7 @@ export class OfClient {
   }
 
   /** The next message matching `pred`; others before it are dropped, or pushed to `skipped`. */
-  async recvWhere(pred: (m: OfMessage) => boolean, timeoutMs = 2000, skipped?: OfMessage[]): Promise<OfMessage> {
+  async recvWhere(pred: (m: OfMessage) => boolean, timeoutMs = WAIT_MS, skipped?: OfMessage[]): Promise<OfMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const raw = await this.recvRaw(Math.max(1, deadline - Date.now()));
@@ -132,12 +135,12 @@ export class OfClient {
     }
   }
 
-  async recv(type: number, timeoutMs = 2000): Promise<OfMessage> {
+  async recv(type: number, timeoutMs = WAIT_MS): Promise<OfMessage> {
     return this.recvWhere((m) => m.type === type, timeoutMs);
   }
 
   /** Sends `msg` with a fresh xid and returns the first reply or error with that xid. */
-  async request(msg: OfMessage, timeoutMs = 2000): Promise<OfMessage> {
+  async request(msg: OfMessage, timeoutMs = WAIT_MS): Promise<OfMessage> {
     const xid = this.xid();
     this.send({ ...msg, xid } as OfMessage);
     return this.recvWhere((m) => m.xid === xid, timeoutMs);
@@ -156,7 +159,7 @@ export class OfClient {
     const xid = this.xid();
     const before: OfMessage[] = [];
     this.send({ type: OfType.BARRIER_REQUEST, xid });
-    const r = await this.recvWhere((m) => m.xid === xid, 2000, before);
+    const r = await this.recvWhere((m) => m.xid === xid, WAIT_MS, before);
     if (r.type !== OfType.BARRIER_REPLY) throw new Error(`barrier: got type ${r.type}`);
     return before;
   }
