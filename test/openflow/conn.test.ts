@@ -114,7 +114,7 @@ describe('negotiation and framing against a bridge', () => {
     await new Promise((r) => sock.once('connect', r));
     sock.write(encodeMessage({ type: OfType.HELLO, xid: 1, versions: null }, 2));
     sock.write(encodeMessage({ type: OfType.ECHO_REQUEST, xid: 77, data: new Uint8Array(0) }, 1));
-    await waitFor(() => Buffer.concat(chunks).length >= 16 + 8, 2000, 'echo reply');
+    await waitFor(() => Buffer.concat(chunks).length >= 16 + 8, 10000, 'echo reply');
     const reply = Buffer.concat(chunks).subarray(16);
     assert.deepEqual([reply[0], reply[1], reply.readUInt32BE(4)], [1, OfType.ECHO_REPLY === 3 ? 3 : -1, 77]);
     sock.destroy();
@@ -209,7 +209,7 @@ describe('rconn', () => {
       message: () => undefined,
       disconnected: () => events.push('down'),
     });
-    await waitFor(() => rc.state === 'BACKOFF', 2000, 'backoff');
+    await waitFor(() => rc.state === 'BACKOFF', 10000, 'backoff');
     assert.equal(rc.isConnected, false);
 
     const peers: net.Socket[] = [];
@@ -219,11 +219,11 @@ describe('rconn', () => {
       s.on('error', () => undefined);
     });
     await new Promise<void>((r) => ctl.listen(port, '127.0.0.1', r));
-    await waitFor(() => rc.isConnected, 4000, 'connected');
+    await waitFor(() => rc.isConnected, 10000, 'connected');
     assert.equal(rc.version, 4);
     for (const s of peers) s.destroy();
-    await waitFor(() => events.includes('down'), 2000, 'disconnect noticed');
-    await waitFor(() => rc.isConnected && events.filter((e) => e === 'up').length === 2, 4000, 'reconnected');
+    await waitFor(() => events.includes('down'), 10000, 'disconnect noticed');
+    await waitFor(() => rc.isConnected && events.filter((e) => e === 'up').length === 2, 10000, 'reconnected');
     rc.destroy();
     for (const s of peers) s.destroy();
     await new Promise<void>((r) => ctl.close(() => r()));
@@ -245,7 +245,7 @@ describe('rconn backoff in virtual time', () => {
     });
     const waits: number[] = [];
     for (let i = 0; i < 5; i++) {
-      await waitFor(() => rc.state === 'BACKOFF', 2000, 'refused');
+      await waitFor(() => rc.state === 'BACKOFF', 10000, 'refused');
       let waited = 0;
       while (rc.state === 'BACKOFF') {
         clock.advance(500);

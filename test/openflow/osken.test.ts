@@ -23,7 +23,7 @@ const outbox: Outbox = { push: (host, frame) => setImmediate(() => host.port.rec
 /** ARP for `dst` if needed, then one echo request; resolves when the reply arrives. */
 async function ping(h: SimHost, dst: string, seq: number): Promise<void> {
   h.ping(dst, seq);
-  await waitFor(() => h.echoReplySeqs.includes(seq), 5000, `${h.name}: echo reply ${seq} from ${dst}`);
+  await waitFor(() => h.echoReplySeqs.includes(seq), 10000, `${h.name}: echo reply ${seq} from ${dst}`);
 }
 
 async function listening(port: number, ms: number): Promise<void> {
@@ -73,7 +73,7 @@ test('OS-Ken connects, negotiates OpenFlow 1.3 and installs its table-miss flow'
   assert.equal(info?.state, 'ACTIVE');
   const conn = f.mgr.conns.find((c) => c.type === 'primary');
   assert.equal(conn?.version, 4);
-  await waitFor(() => f.br.tables.tables[0]!.nFlows === 1, 5000, 'table-miss flow');
+  await waitFor(() => f.br.tables.tables[0]!.nFlows === 1, 10000, 'table-miss flow');
   const r = f.br.flows();
   assert.ok(r.ok);
   assert.deepEqual(r.value.map((x) => x.priority), [0]);
@@ -87,7 +87,7 @@ test('two hosts resolve each other and ping through the controller-built flows',
   assert.match(out, /PACKET_IN 1 00:00:00:00:00:01 ff:ff:ff:ff:ff:ff FLOOD/);
   assert.match(out, /PACKET_IN 2 00:00:00:00:00:02 00:00:00:00:00:01 1/);
   // The controller's flows (priority 1) forward the rest without packet-ins.
-  await waitFor(() => f.br.tables.tables[0]!.nFlows >= 3, 5000, 'learned flows');
+  await waitFor(() => f.br.tables.tables[0]!.nFlows >= 3, 10000, 'learned flows');
   const before = (out.match(/PACKET_IN/g) ?? []).length;
   for (let seq = 10; seq < 20; seq++) await ping(a, '10.0.0.2', seq);
   for (let seq = 20; seq < 25; seq++) await ping(b, '10.0.0.1', seq);

@@ -96,7 +96,7 @@ describe('flows', () => {
     await ofctlOk(['add-flow', f.mgmt, 'in_port=1,actions=output:2']);
     const pkt = udpFrame({ ethSrc: mac(1), ethDst: mac(2) });
     for (let i = 0; i < 3; i++) f.dev.p1!.receive(pkt);
-    await waitFor(() => f.dev.p2!.sent.length >= 3, 2000, 'forwarded frames');
+    await waitFor(() => f.dev.p2!.sent.length >= 3, 10000, 'forwarded frames');
     const d = lines(await ofctlOk(['dump-flows', f.mgmt]));
     assert.equal(d[1], ` cookie=0x0, duration=?, table=0, n_packets=3, n_bytes=${3 * pkt.length}, idle_age=?, in_port=1 actions=output:2`);
     const ports = await ofctlOk(['dump-ports', f.mgmt, '2']);
@@ -215,7 +215,7 @@ describe('packet-out and monitor', () => {
     const hex = Buffer.from(pkt).toString('hex');
     await ofctlOk(['packet-out', f.mgmt, 'CONTROLLER', 'output:3', hex]);
     await ofctlOk(['-O', 'OpenFlow13', 'packet-out', f.mgmt, '1', 'output:3', hex]);
-    await waitFor(() => f.dev.p3!.sent.length === 2, 2000, 'two frames on p3');
+    await waitFor(() => f.dev.p3!.sent.length === 2, 10000, 'two frames on p3');
     assert.deepEqual([...f.dev.p3!.sent[0]!], [...pkt]);
   });
 

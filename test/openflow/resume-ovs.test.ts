@@ -125,7 +125,7 @@ class Monitor {
 
   /** Waits until the monitor has set miss_send_len and the packet-in format. */
   async ready(): Promise<void> {
-    await waitFor(() => existsSync(this.ctl), 5000, `ovs-ofctl monitor ${this.pid} ready (${this.log})`);
+    await waitFor(() => existsSync(this.ctl), 10000, `ovs-ofctl monitor ${this.pid} ready (${this.log})`);
   }
 
   resumes(): number {
@@ -199,7 +199,7 @@ before(async () => {
   try {
     await m.ready();
     ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
-    await waitFor(() => /continuation\.bridge=([0-9a-f-]{36})/.test(m.log), 5000, 'a paused packet-in from OVS');
+    await waitFor(() => /continuation\.bridge=([0-9a-f-]{36})/.test(m.log), 10000, 'a paused packet-in from OVS');
   } finally {
     await m.stop();
   }
@@ -257,7 +257,7 @@ async function runCase(c: Case, version: string, frame: Uint8Array): Promise<{ o
     await mTs.ready();
     ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
     f.dev.p1!.receive(frame);
-    await waitFor(() => mOvs.resumes() >= c.pauses && mTs.resumes() >= c.pauses, 5000, `${c.pauses} NXT_RESUMEs (ovs ${mOvs.resumes()}, tsovs ${mTs.resumes()})`);
+    await waitFor(() => mOvs.resumes() >= c.pauses && mTs.resumes() >= c.pauses, 10000, `${c.pauses} NXT_RESUMEs (ovs ${mOvs.resumes()}, tsovs ${mTs.resumes()})`);
     await sleep(200);
   } finally {
     await mOvs.stop();
@@ -296,7 +296,7 @@ describe('tsovs-ofctl monitor ... resume', () => {
       const mOvs = new Monitor(['-O', version, 'monitor', f.mgmt, 'resume'], { ...process.env, OVS_RUNDIR: f.dir });
       await mOvs.ready();
       f.dev.p1!.receive(pkt);
-      await waitFor(() => mOvs.resumes() >= c.pauses, 5000, 'ovs-ofctl resumes');
+      await waitFor(() => mOvs.resumes() >= c.pauses, 10000, 'ovs-ofctl resumes');
       await mOvs.stop();
       const p4 = f.dev.p4!.sent.length;
       await load(c.flows);
@@ -305,7 +305,7 @@ describe('tsovs-ofctl monitor ... resume', () => {
       const run = ofctlMain(['-O', version, 'monitor', f.mgmt, 'resume'], { out: (s) => (mine += s), err: (s) => (mine += s) }, { interactive: false, signal: abort.signal });
       await sleep(300);
       f.dev.p1!.receive(pkt);
-      await waitFor(() => mine.split('\n').filter((l) => l.startsWith('send: NXT_RESUME')).length >= c.pauses, 5000, 'tsovs-ofctl resumes');
+      await waitFor(() => mine.split('\n').filter((l) => l.startsWith('send: NXT_RESUME')).length >= c.pauses, 10000, 'tsovs-ofctl resumes');
       await sleep(100);
       abort.abort();
       await run;
@@ -372,7 +372,7 @@ describe('NXT_RESUME errors against Open vSwitch', () => {
         const r = await runAppctl(['-t', mTs.ctl, 'ofctl/send', ...msgs]);
         assert.equal(r, 0);
         const n = msgs.length;
-        await waitFor(() => errors(mOvs.log).length >= n && errors(mTs.log).length >= n, 5000, `${n} errors`);
+        await waitFor(() => errors(mOvs.log).length >= n && errors(mTs.log).length >= n, 10000, `${n} errors`);
       } finally {
         await mOvs.stop();
         await mTs.stop();
@@ -409,7 +409,7 @@ describe('paused packet-outs against Open vSwitch', () => {
         ref.run('ovs-ofctl', args.map((a, i) => (i === 1 ? 'br0' : a)));
         await ofctlOk(args.map((a, i) => (i === 1 ? f.mgmt : a)));
       }
-      await waitFor(() => mOvs.resumes() >= 2 && mTs.resumes() >= 2, 5000, 'two NXT_RESUMEs on each switch');
+      await waitFor(() => mOvs.resumes() >= 2 && mTs.resumes() >= 2, 10000, 'two NXT_RESUMEs on each switch');
       await sleep(200);
     } finally {
       await mOvs.stop();
@@ -469,7 +469,7 @@ describe('continuations through a patch port (OVS "continuation - patch ports")'
         ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
         f.dev.p1!.receive(frame);
         // Five pauses on br0, two on br1, on each switch.
-        await waitFor(() => mons[0]!.resumes() + mons[1]!.resumes() >= 7 && mons[2]!.resumes() + mons[3]!.resumes() >= 7, 5000, 'seven NXT_RESUMEs on each switch');
+        await waitFor(() => mons[0]!.resumes() + mons[1]!.resumes() >= 7 && mons[2]!.resumes() + mons[3]!.resumes() >= 7, 10000, 'seven NXT_RESUMEs on each switch');
         await sleep(200);
       } finally {
         for (const m of mons) await m.stop();

@@ -122,7 +122,7 @@ describe('controller(pause) and NXT_RESUME', () => {
       // Nothing went out before the controller answers.
       assert.equal(f.dev.p2!.sent.length + f.dev.p3!.sent.length, 0);
       assert.equal(await resumeError(c, resumeOf(pin)), null);
-      await waitFor(() => f.dev.p2!.sent.length === 1 && f.dev.p3!.sent.length === 1, 2000, 'outputs after resume');
+      await waitFor(() => f.dev.p2!.sent.length === 1 && f.dev.p3!.sent.length === 1, 10000, 'outputs after resume');
       assert.deepEqual([...f.dev.p2!.sent[0]!], [...frame]);
       const t2 = f.sw.flows(criteriaAll(2));
       assert.ok(t2.ok);
@@ -147,7 +147,7 @@ describe('controller(pause) and NXT_RESUME', () => {
       const data = pin.data.slice();
       data[0] = 0x02;
       assert.equal(await resumeError(c, resumeOf(pin, { match: { key, mask }, data })), null);
-      await waitFor(() => f.dev.p3!.sent.length === 1, 2000, 'output on p3');
+      await waitFor(() => f.dev.p3!.sent.length === 1, 10000, 'output on p3');
       assert.equal(f.dev.p2!.sent.length, 0);
       assert.equal(f.dev.p3!.sent[0]![0], 0x02);
     } finally {
@@ -171,7 +171,7 @@ describe('controller(pause) and NXT_RESUME', () => {
         assert.equal(cont.actionSet.length, 1, 'the action set travels with the continuation');
         assert.equal(await resumeError(c, resumeOf(pin)), null);
       }
-      await waitFor(() => f.dev.p4!.sent.length === 1, 2000, 'the action set at the end');
+      await waitFor(() => f.dev.p4!.sent.length === 1, 10000, 'the action set at the end');
       assert.equal(f.dev.p2!.sent.length, 1);
       assert.equal(f.dev.p3!.sent.length, 1);
     } finally {

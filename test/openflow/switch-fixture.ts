@@ -151,8 +151,8 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls `cond` every 10 ms until it holds or `ms` pass. */
-export async function waitFor(cond: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+/** Polls `cond` every 10 ms until it holds or `ms` pass (generous: only a failure waits that long). */
+export async function waitFor(cond: () => boolean, ms = 10000, what = 'condition'): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -1,7 +1,7 @@
 /* Polling for a condition in tests (a device state, a datagram, a counter). */
 
-/** Polls `cond` every 10 ms; true once it holds, false when `ms` have passed first. */
-export async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
+/** Polls `cond` every 10 ms; true once it holds, false when `ms` have passed first (generous: a loaded machine is slow, and only a failure waits that long). */
+export async function until(cond: () => boolean, ms = 10000): Promise<boolean> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) return false;
