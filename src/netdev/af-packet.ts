@@ -7,17 +7,12 @@
  * Options: netns=NAME opens the device inside that network namespace (a tsovs extension,
  * handy for tests and containers); bring_up=false leaves the device's admin state alone.
  */
-import { FdNetdev, slotSizeFor } from './fd-netdev.js';
-import { watchLink } from './link-monitor.js';
-import { IFF_RUNNING, IFF_UP, LINK_MSG_DEL, LINK_MSG_NEW, loadNative } from './native.js';
+import { FdNetdev, linkRunning, slotSizeFor } from './fd-netdev.js';
+import { LINK_MSG_DEL, LINK_MSG_NEW, loadNative } from './native.js';
 import { registerNetdevType } from './netdev.js';
 import { boolOption, checkOptions, type Options } from './options.js';
 
 const KNOWN = ['netns', 'bring_up'] as const;
-
-export function linkRunning(flags: number): boolean {
-  return (flags & (IFF_UP | IFF_RUNNING)) === (IFF_UP | IFF_RUNNING);
-}
 
 /** Error for a device that does not exist, worded like OVS's. */
 export function noDeviceError(name: string, netns: string): Error {
@@ -30,8 +25,6 @@ export function noDeviceError(name: string, netns: string): Error {
 export class AfPacketNetdev extends FdNetdev {
   readonly netns: string;
   private readonly bringUp: boolean;
-  private ifindex = 0;
-  private unwatch: (() => void) | null = null;
 
   constructor(name: string, options: Options = {}) {
     checkOptions(name, 'system', options, KNOWN);
@@ -41,12 +34,11 @@ export class AfPacketNetdev extends FdNetdev {
     super(name, 'system', slotSizeFor(info.mtu));
     this.netns = netns;
     this.bringUp = boolOption(name, options, 'bring_up', true);
-    this.unwatch = watchLink(netns, name, (type, ifindex, flags) => this.onLink(type, ifindex, flags));
+    this.watchDevice(netns, (type, ifindex, flags) => this.onLink(type, ifindex, flags));
     try {
       this.open();
     } catch (e) {
-      this.unwatch();
-      this.unwatch = null;
+      this.close();
       throw e;
     }
   }
@@ -57,11 +49,7 @@ export class AfPacketNetdev extends FdNetdev {
   }
 
   private open(): void {
-    const h = this.addon.openPacket(this.name, this.netns, this.bringUp);
-    this.attach(h);
-    const info = this.addon.info(h);
-    this.ifindex = info?.ifindex ?? 0;
-    this.setLinkUp(info !== null && linkRunning(info.flags));
+    this.attachDevice(this.addon.openPacket(this.name, this.netns, this.bringUp));
   }
 
   private reopen(): void {
@@ -94,12 +82,6 @@ export class AfPacketNetdev extends FdNetdev {
     } else {
       this.setLinkUp(linkRunning(info.flags));
     }
-  }
-
-  override close(): void {
-    if (this.unwatch !== null) this.unwatch();
-    this.unwatch = null;
-    super.close();
   }
 }
 

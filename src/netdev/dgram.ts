@@ -8,10 +8,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { Packet } from '../packet/packet.js';
 import { FdNetdev } from './fd-netdev.js';
-import type { LinkChangeCallback, LinkChangeSource, StatsSource } from './link-state.js';
-import { newNetdevStats, registerNetdevType, type Netdev, type NetdevStats, type ReceiveHandler } from './netdev.js';
+import { SoftNetdev } from './netdev-base.js';
+import { registerNetdevType } from './netdev.js';
 import { checkOptions, intOption, type Options } from './options.js';
-import { RxBatcher } from './rx-batcher.js';
 
 const KNOWN = ['local_path', 'remote_path', 'local_host', 'local_port', 'remote_host', 'remote_port'] as const;
 
@@ -25,26 +24,20 @@ export class UnixDgramNetdev extends FdNetdev {
 }
 
 /** UDP datagrams through Node's dgram. */
-export class InetDgramNetdev implements Netdev, LinkChangeSource, StatsSource {
-  readonly type = 'dgram';
-  readonly stats: NetdevStats = newNetdevStats();
-  onLinkChange: LinkChangeCallback | null = null;
+export class InetDgramNetdev extends SoftNetdev {
   onError: ((err: Error) => void) | null = null;
   /** Resolves once the socket is bound. */
   readonly ready: Promise<void>;
   private readonly sock: Socket;
-  private readonly rx: RxBatcher;
-  private bound = false;
-  private closed = false;
 
   constructor(
-    readonly name: string,
+    name: string,
     localHost: string,
     localPort: number,
     private readonly remoteHost: string,
     private readonly remotePort: number,
   ) {
-    this.rx = new RxBatcher(this.stats);
+    super(name, 'dgram');
     this.sock = createSocket({ type: localHost.includes(':') ? 'udp6' : 'udp4' });
     this.sock.on('message', (msg) => {
       if (this.rx.add(msg, 0, msg.length) !== null) this.rx.commit();
@@ -55,20 +48,15 @@ export class InetDgramNetdev implements Netdev, LinkChangeSource, StatsSource {
         reject(e);
       });
       this.sock.bind(localPort, localHost, () => {
-        this.bound = true;
-        this.onLinkChange?.(true, this);
+        this.setLinkUp(true); // bound
         resolve();
       });
     });
     this.ready.catch(() => {});
   }
 
-  setReceiveHandler(handler: ReceiveHandler | null): void {
-    this.rx.handler = handler;
-  }
-
   send(packet: Packet): boolean {
-    if (!this.bound || this.closed || this.remotePort === 0) {
+    if (!this.isUp() || this.remotePort === 0) {
       this.stats.txDropped++;
       return false;
     }
@@ -86,26 +74,8 @@ export class InetDgramNetdev implements Netdev, LinkChangeSource, StatsSource {
     return { address: a.address, port: a.port };
   }
 
-  isUp(): boolean {
-    return this.bound && !this.closed;
-  }
-
-  getMac(): number {
-    return 0;
-  }
-
-  getMtu(): number {
-    return 1500;
-  }
-
-  getStats(): NetdevStats {
-    return { ...this.stats };
-  }
-
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.rx.handler = null;
+    if (!this.markClosed()) return;
     this.sock.close();
   }
 }

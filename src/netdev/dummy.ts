@@ -3,16 +3,9 @@
  * injected by code (tests, the demo, `netdev-dummy/receive`) and what the switch sends is
  * collected in memory, as OVS's netdev-dummy does. No OS resources.
  */
-import { Packet, PacketPool } from '../packet/packet.js';
-import {
-  NETDEV_MAX_BURST,
-  newNetdevStats,
-  registerNetdevType,
-  type Netdev,
-  type NetdevStats,
-  type PacketBatch,
-  type ReceiveHandler,
-} from './netdev.js';
+import type { Packet } from '../packet/packet.js';
+import { newNetdevStats, registerNetdevType, type Netdev, type NetdevStats, type PacketBatch, type ReceiveHandler } from './netdev.js';
+import { RxBatcher } from './rx-batcher.js';
 
 export interface DummyOptions {
   /** Keep copies of sent frames in `sent` (default true). Benchmarks turn it off. */
@@ -29,14 +22,12 @@ export class DummyNetdev implements Netdev {
   readonly sent: Uint8Array[] = [];
   /** Called with each frame sent (a view valid only during the call). */
   onSend: ((frame: Uint8Array) => void) | null = null;
-  private handler: ReceiveHandler | null = null;
   private up = true;
   private readonly capture: boolean;
   private readonly captureLimit: number;
   private readonly mac: number;
   private readonly mtu: number;
-  private readonly pool = new PacketPool();
-  private readonly batch: PacketBatch = { packets: [], count: 0 };
+  private readonly rx = new RxBatcher(this.stats);
 
   constructor(
     readonly name: string,
@@ -50,7 +41,7 @@ export class DummyNetdev implements Netdev {
   }
 
   setReceiveHandler(handler: ReceiveHandler | null): void {
-    this.handler = handler;
+    this.rx.handler = handler;
   }
 
   /** Inject one frame as if it arrived on the wire. Returns false when no datapath listens or the link is down. */
@@ -60,32 +51,11 @@ export class DummyNetdev implements Netdev {
 
   /** Inject frames in bursts of up to NETDEV_MAX_BURST; returns how many were delivered. */
   receiveMany(frames: readonly Uint8Array[]): number {
-    const h = this.handler;
-    if (h === null || !this.up) {
+    if (!this.up) {
       this.stats.rxDropped += frames.length;
       return 0;
     }
-    let delivered = 0;
-    for (let i = 0; i < frames.length; i += NETDEV_MAX_BURST) {
-      const n = Math.min(NETDEV_MAX_BURST, frames.length - i);
-      const b = this.batch;
-      b.count = 0;
-      for (let j = 0; j < n; j++) {
-        const p = this.pool.alloc();
-        if (!p.load(frames[i + j]!)) {
-          this.pool.release(p);
-          this.stats.rxErrors++;
-          continue;
-        }
-        b.packets[b.count++] = p;
-        this.stats.rxPackets++;
-        this.stats.rxBytes += p.len;
-      }
-      h(b);
-      delivered += b.count;
-      for (let j = 0; j < b.count; j++) this.pool.release(b.packets[j]!);
-    }
-    return delivered;
+    return this.rx.deliver(frames, 0, frames.length);
   }
 
   /**
@@ -93,7 +63,7 @@ export class DummyNetdev implements Netdev {
    * The handler may modify the packets; the caller reloads them if it needs them again.
    */
   receiveBatch(batch: PacketBatch): void {
-    const h = this.handler;
+    const h = this.rx.handler;
     if (h === null || !this.up) {
       this.stats.rxDropped += batch.count;
       return;
@@ -142,7 +112,7 @@ export class DummyNetdev implements Netdev {
   }
 
   close(): void {
-    this.handler = null;
+    this.rx.handler = null;
   }
 }
 

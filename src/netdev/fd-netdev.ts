@@ -5,19 +5,15 @@
  * into and that goes out with one sendmmsg per burst (at 32 frames, or in a microtask after
  * the burst that queued them), readiness through libuv, and the stats.
  *
- * Subclasses open the handle and decide when the link is up.
+ * Subclasses open the handle and decide when the link is up; for a handle on a network
+ * device (system, tap, internal) attachDevice() and watchDevice() do the common part.
  */
 import { DEFAULT_BUFFER_SIZE, DEFAULT_HEADROOM, Packet } from '../packet/packet.js';
-import type { LinkChangeCallback, LinkChangeSource, StatsSource } from './link-state.js';
-import { loadNative, type NativeAddon, type NativeHandle } from './native.js';
-import {
-  NETDEV_MAX_BURST,
-  newNetdevStats,
-  type Netdev,
-  type NetdevStats,
-  type PacketBatch,
-  type ReceiveHandler,
-} from './netdev.js';
+import type { StatsSource } from './link-state.js';
+import { watchLink, type LinkListener } from './link-monitor.js';
+import { IFF_RUNNING, IFF_UP, loadNative, type NativeAddon, type NativeHandle } from './native.js';
+import { NetdevBase } from './netdev-base.js';
+import { NETDEV_MAX_BURST, newNetdevStats, type NetdevStats, type PacketBatch, type ReceiveHandler } from './netdev.js';
 
 /** Bursts read per readable event before yielding to the event loop (fairness between ports). */
 const MAX_ROUNDS = 8;
@@ -32,12 +28,17 @@ export function slotSizeFor(mtu: number): number {
   return Math.max(DEFAULT_BUFFER_SIZE, (need + 63) & ~63);
 }
 
-export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource {
-  onLinkChange: LinkChangeCallback | null = null;
+/** Whether a device with these IFF_* flags passes traffic (admin up and carrier). */
+export function linkRunning(flags: number): boolean {
+  return (flags & (IFF_UP | IFF_RUNNING)) === (IFF_UP | IFF_RUNNING);
+}
+
+export abstract class FdNetdev extends NetdevBase implements StatsSource {
   protected readonly addon: NativeAddon;
   protected h: NativeHandle | null = null;
-  protected closed = false;
-  private up = false;
+  /** The device's interface index as of attachDevice() (0 for handles on no device). */
+  protected ifindex = 0;
+  private unwatch: (() => void) | null = null;
   private handler: ReceiveHandler | null = null;
   private readonly ring: Uint8Array;
   private readonly meta: Int32Array;
@@ -57,10 +58,11 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
   private readonly readableFn: (status: number) => void;
 
   protected constructor(
-    readonly name: string,
-    readonly type: string,
+    name: string,
+    type: string,
     protected readonly slotSize: number = DEFAULT_BUFFER_SIZE,
   ) {
+    super(name, type);
     this.addon = loadNative();
     this.ring = new Uint8Array(slotSize * NETDEV_MAX_BURST);
     this.meta = new Int32Array(NETDEV_MAX_BURST * 2);
@@ -100,12 +102,17 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
     this.addon.close(h);
   }
 
-  /** Records the link state and tells the listener when it changed. */
-  protected setLinkUp(up: boolean): void {
-    if (up === this.up) return;
-    this.up = up;
-    const cb = this.onLinkChange;
-    if (cb !== null) cb(up, this);
+  /** attach() for a handle on a network device: its ifindex, and the link as its flags say. */
+  protected attachDevice(h: NativeHandle): void {
+    this.attach(h);
+    const info = this.addon.info(h);
+    this.ifindex = info?.ifindex ?? 0;
+    this.setLinkUp(info !== null && linkRunning(info.flags));
+  }
+
+  /** Hands the device's link messages (netns, this port's name) to `listener` until close(). */
+  protected watchDevice(netns: string, listener: LinkListener): void {
+    this.unwatch = watchLink(netns, this.name, listener);
   }
 
   /** The device went away under the socket (recv reported ENODEV/ENXIO/EBADFD, or the link monitor). */
@@ -213,10 +220,6 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
     if (h !== null) this.addon.flush(h, n);
   }
 
-  isUp(): boolean {
-    return this.up;
-  }
-
   getMac(): number {
     const h = this.h;
     if (h === null) return 0;
@@ -247,10 +250,10 @@ export abstract class FdNetdev implements Netdev, LinkChangeSource, StatsSource 
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.unwatch !== null) this.unwatch();
+    this.unwatch = null;
+    if (!this.markClosed()) return;
     this.handler = null;
     this.detach();
-    this.up = false;
   }
 }

@@ -10,18 +10,11 @@
  * Frames can also be injected from code with receive(), as with the dummy netdev.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { PacketPool, type Packet } from '../packet/packet.js';
-import type { StatsSource } from './link-state.js';
-import {
-  NETDEV_MAX_BURST,
-  newNetdevStats,
-  registerNetdevType,
-  type Netdev,
-  type NetdevStats,
-  type PacketBatch,
-  type ReceiveHandler,
-} from './netdev.js';
+import type { Packet } from '../packet/packet.js';
+import { SoftNetdev } from './netdev-base.js';
+import { NETDEV_MAX_BURST, registerNetdevType, type ReceiveHandler } from './netdev.js';
 import { checkOptions, type Options } from './options.js';
+import type { RxTap } from './rx-batcher.js';
 import {
   checkPcapHeader,
   parsePcap,
@@ -100,27 +93,20 @@ export class PcapWriter {
   }
 }
 
-export class PcapNetdev implements Netdev, StatsSource {
-  readonly type = 'pcap';
-  readonly stats: NetdevStats = newNetdevStats();
+export class PcapNetdev extends SoftNetdev {
   /** Resolves with the number of frames replayed from replay_pcap (0 without one). */
   readonly replayed: Promise<number>;
-  private handler: ReceiveHandler | null = null;
   private readonly tx: PcapWriter | null;
   private readonly rxq: PcapWriter | null;
+  private readonly rxTap: RxTap | null;
   private readonly replayFrames: Uint8Array[];
   private replayPos = 0;
   private replayStarted = false;
   private resolveReplay: (n: number) => void = () => {};
-  private readonly pool = new PacketPool();
-  private readonly batch: PacketBatch = { packets: [], count: 0 };
-  private closed = false;
 
-  constructor(
-    readonly name: string,
-    options: Options = {},
-  ) {
+  constructor(name: string, options: Options = {}) {
     checkOptions(name, 'pcap', options, KNOWN);
+    super(name, 'pcap');
     const both = options['pcap'];
     const replay = options['replay_pcap'];
     this.replayFrames = replay === undefined ? [] : parsePcap(readFileSync(replay), replay).map((r) => r.data);
@@ -136,10 +122,13 @@ export class PcapNetdev implements Netdev, StatsSource {
       const rq = options['rxq_pcap'];
       this.rxq = rq === undefined ? null : rq === options['tx_pcap'] ? this.tx : new PcapWriter(rq);
     }
+    const rxq = this.rxq;
+    this.rxTap = rxq === null ? null : (p) => rxq.write(p.buf, p.start, p.len);
+    this.setLinkUp(true); // until closed
   }
 
-  setReceiveHandler(handler: ReceiveHandler | null): void {
-    this.handler = handler;
+  override setReceiveHandler(handler: ReceiveHandler | null): void {
+    super.setReceiveHandler(handler);
     if (handler !== null && !this.replayStarted && this.replayFrames.length > 0) {
       this.replayStarted = true;
       setImmediate(() => this.replayBurst());
@@ -151,12 +140,12 @@ export class PcapNetdev implements Netdev, StatsSource {
       this.resolveReplay(this.replayPos);
       return;
     }
-    if (this.handler === null) {
+    if (this.rx.handler === null) {
       this.replayStarted = false; // resumes when a handler is set again
       return;
     }
     const end = Math.min(this.replayPos + NETDEV_MAX_BURST, this.replayFrames.length);
-    this.deliver(this.replayFrames, this.replayPos, end);
+    this.rx.deliver(this.replayFrames, this.replayPos, end, this.rxTap);
     this.replayPos = end;
     if (end < this.replayFrames.length) setImmediate(() => this.replayBurst());
     else this.resolveReplay(end);
@@ -164,33 +153,7 @@ export class PcapNetdev implements Netdev, StatsSource {
 
   /** Inject one frame as received; false when nothing listens. */
   receive(frame: Uint8Array): boolean {
-    return this.deliver([frame], 0, 1) === 1;
-  }
-
-  private deliver(frames: readonly Uint8Array[], from: number, to: number): number {
-    const h = this.handler;
-    if (h === null) {
-      this.stats.rxDropped += to - from;
-      return 0;
-    }
-    const b = this.batch;
-    b.count = 0;
-    for (let i = from; i < to; i++) {
-      const p = this.pool.alloc();
-      if (!p.load(frames[i]!)) {
-        this.pool.release(p);
-        this.stats.rxErrors++;
-        continue;
-      }
-      if (this.rxq !== null) this.rxq.write(p.buf, p.start, p.len);
-      this.stats.rxPackets++;
-      this.stats.rxBytes += p.len;
-      b.packets[b.count++] = p;
-    }
-    const n = b.count;
-    h(b);
-    for (let i = 0; i < n; i++) this.pool.release(b.packets[i]!);
-    return n;
+    return this.rx.deliver([frame], 0, 1, this.rxTap) === 1;
   }
 
   send(packet: Packet): boolean {
@@ -204,22 +167,6 @@ export class PcapNetdev implements Netdev, StatsSource {
     return true;
   }
 
-  isUp(): boolean {
-    return !this.closed;
-  }
-
-  getMac(): number {
-    return 0;
-  }
-
-  getMtu(): number {
-    return 1500;
-  }
-
-  getStats(): NetdevStats {
-    return { ...this.stats };
-  }
-
   /** Writes buffered records now (they are also written at the end of each burst). */
   flush(): void {
     this.tx?.flush();
@@ -227,9 +174,7 @@ export class PcapNetdev implements Netdev, StatsSource {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.handler = null;
+    if (!this.markClosed()) return;
     this.tx?.close();
     if (this.rxq !== this.tx) this.rxq?.close();
     if (this.replayPos >= this.replayFrames.length) this.resolveReplay(this.replayPos);

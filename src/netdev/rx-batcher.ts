@@ -1,11 +1,16 @@
 /*
- * Receive batching for providers fed by Node sockets (stream, dgram, vxlan, geneve): frames
- * are copied into pooled Packets and handed to the datapath in bursts of up to 32, either
- * when a burst is full or in a setImmediate after the socket callbacks of this event-loop
- * turn (libuv reads several datagrams per readable event, so they share one burst).
+ * Receive batching for the providers that copy frames into pooled Packets (all but the
+ * native ones). Fed by Node sockets (stream, dgram, vxlan, geneve): add()/commit() hand
+ * bursts of up to 32 to the datapath, either when a burst is full or in a setImmediate after
+ * the socket callbacks of this event-loop turn (libuv reads several datagrams per readable
+ * event, so they share one burst). Frames injected by code (dummy, pcap): deliver() hands
+ * them over at once.
  */
 import { DEFAULT_BUFFER_SIZE, DEFAULT_HEADROOM, PacketPool, type Packet } from '../packet/packet.js';
 import { NETDEV_MAX_BURST, type NetdevStats, type PacketBatch, type ReceiveHandler } from './netdev.js';
+
+/** Sees each injected packet before the handler does (pcap's rxq file). */
+export type RxTap = (p: Packet) => void;
 
 export class RxBatcher {
   handler: ReceiveHandler | null = null;
@@ -77,5 +82,43 @@ export class RxBatcher {
     else this.stats.rxDropped += n;
     for (let i = 0; i < n; i++) this.pool.release(b.packets[i]!);
     b.count = 0;
+  }
+
+  /**
+   * Delivers copies of frames[from, to) now, in bursts of up to 32, to the handler set when
+   * called; frames too big for a buffer count as rx errors, all of them as dropped when
+   * nobody listens. Returns how many were handed over. Not mixed with add()/commit().
+   */
+  deliver(frames: readonly Uint8Array[], from: number, to: number, tap: RxTap | null = null): number {
+    const h = this.handler;
+    if (h === null) {
+      this.stats.rxDropped += to - from;
+      return 0;
+    }
+    const b = this.batch;
+    let delivered = 0;
+    let i = from;
+    while (i < to) {
+      const end = Math.min(i + NETDEV_MAX_BURST, to);
+      b.count = 0;
+      for (; i < end; i++) {
+        const p = this.pool.alloc();
+        if (!p.load(frames[i]!)) {
+          this.pool.release(p);
+          this.stats.rxErrors++;
+          continue;
+        }
+        if (tap !== null) tap(p);
+        this.stats.rxPackets++;
+        this.stats.rxBytes += p.len;
+        b.packets[b.count++] = p;
+      }
+      const n = b.count;
+      h(b);
+      delivered += n;
+      for (let j = 0; j < n; j++) this.pool.release(b.packets[j]!);
+      b.count = 0;
+    }
+    return delivered;
   }
 }

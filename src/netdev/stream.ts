@@ -11,10 +11,9 @@
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { Packet } from '../packet/packet.js';
-import type { LinkChangeCallback, LinkChangeSource, StatsSource } from './link-state.js';
-import { newNetdevStats, registerNetdevType, type Netdev, type NetdevStats, type ReceiveHandler } from './netdev.js';
+import { SoftNetdev } from './netdev-base.js';
+import { registerNetdevType } from './netdev.js';
 import { boolOption, checkOptions, intOption, type Options } from './options.js';
-import { RxBatcher } from './rx-batcher.js';
 
 const KNOWN = ['path', 'host', 'port', 'server', 'reconnect'] as const;
 /** Largest frame accepted from a peer (QEMU's NET_BUFSIZE is 4096 + 65536). */
@@ -22,21 +21,16 @@ export const STREAM_MAX_FRAME = 69632;
 /** Bytes queued on the socket beyond which frames are dropped instead of buffered. */
 const TX_QUEUE_LIMIT = 4 << 20;
 
-export class StreamNetdev implements Netdev, LinkChangeSource, StatsSource {
-  readonly type: string = 'stream';
-  readonly stats: NetdevStats = newNetdevStats();
-  onLinkChange: LinkChangeCallback | null = null;
+export class StreamNetdev extends SoftNetdev {
   /** Called with asynchronous socket errors (listen/connect); default: ignored after counting. */
   onError: ((err: Error) => void) | null = null;
   /** Resolves once listening (server) or at the first connection attempt's outcome (client). */
   readonly ready: Promise<void>;
-  private readonly rx: RxBatcher;
   private readonly isServer: boolean;
   private readonly reconnectMs: number;
   private readonly target: { path: string } | { host: string; port: number };
   private server: Server | null = null;
   private sock: Socket | null = null;
-  private closed = false;
   private timer: NodeJS.Timeout | null = null;
   // receive reassembly
   private acc = Buffer.alloc(1 << 16);
@@ -47,11 +41,9 @@ export class StreamNetdev implements Netdev, LinkChangeSource, StatsSource {
   private txScheduled = false;
   private readonly flushFn = (): void => this.flushTx();
 
-  constructor(
-    readonly name: string,
-    options: Options = {},
-  ) {
+  constructor(name: string, options: Options = {}) {
     checkOptions(name, 'stream', options, KNOWN);
+    super(name, 'stream', STREAM_MAX_FRAME + 256);
     const path = options['path'];
     if (path !== undefined && path !== '') this.target = { path };
     else if (options['port'] !== undefined) {
@@ -59,7 +51,6 @@ export class StreamNetdev implements Netdev, LinkChangeSource, StatsSource {
     } else throw new Error(`${name}: stream interface needs options:path or options:port`);
     this.isServer = boolOption(name, options, 'server', false);
     this.reconnectMs = intOption(name, options, 'reconnect', 1, 0, 3600) * 1000;
-    this.rx = new RxBatcher(this.stats, STREAM_MAX_FRAME + 256);
     this.ready = this.isServer ? this.listen() : this.connect();
     this.ready.catch(() => {}); // reported through onError; awaiting it is optional
   }
@@ -133,15 +124,10 @@ export class StreamNetdev implements Netdev, LinkChangeSource, StatsSource {
       if (this.sock !== s) return;
       this.sock = null;
       this.txUsed = 0;
-      this.link(false);
+      this.setLinkUp(false);
       this.scheduleReconnect();
     });
-    this.link(true);
-  }
-
-  private link(up: boolean): void {
-    const cb = this.onLinkChange;
-    if (cb !== null) cb(up, this);
+    this.setLinkUp(true);
   }
 
   private onData(s: Socket, d: Buffer): void {
@@ -169,10 +155,6 @@ export class StreamNetdev implements Netdev, LinkChangeSource, StatsSource {
       a.copy(a, 0, ofs, this.accLen);
       this.accLen -= ofs;
     }
-  }
-
-  setReceiveHandler(handler: ReceiveHandler | null): void {
-    this.rx.handler = handler;
   }
 
   send(packet: Packet): boolean {
@@ -205,27 +187,10 @@ export class StreamNetdev implements Netdev, LinkChangeSource, StatsSource {
     this.txUsed = 0;
   }
 
-  isUp(): boolean {
-    return this.sock !== null;
-  }
-
-  getMac(): number {
-    return 0;
-  }
-
-  getMtu(): number {
-    return 1500;
-  }
-
-  getStats(): NetdevStats {
-    return { ...this.stats };
-  }
-
   close(): void {
     if (this.closed) return;
-    this.closed = true;
     this.flushTx();
-    this.rx.handler = null;
+    this.markClosed();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const s = this.sock;

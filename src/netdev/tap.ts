@@ -7,9 +7,7 @@
  * Options: netns=NAME (tsovs extension: create it in that network namespace),
  * bring_up=false (leave it down), mac=aa:bb:cc:dd:ee:ff (its hardware address).
  */
-import { linkRunning } from './af-packet.js';
-import { FdNetdev } from './fd-netdev.js';
-import { watchLink } from './link-monitor.js';
+import { FdNetdev, linkRunning } from './fd-netdev.js';
 import { LINK_MSG_DEL, LINK_MSG_NEW } from './native.js';
 import { registerNetdevType } from './netdev.js';
 import { boolOption, checkOptions, macOption, type Options } from './options.js';
@@ -20,8 +18,6 @@ export class TapNetdev extends FdNetdev {
   readonly netns: string;
   private readonly bringUp: boolean;
   private readonly mac: number | null;
-  private ifindex = 0;
-  private unwatch: (() => void) | null = null;
 
   constructor(name: string, options: Options = {}, type = 'tap') {
     checkOptions(name, type, options, KNOWN);
@@ -30,7 +26,7 @@ export class TapNetdev extends FdNetdev {
     this.bringUp = boolOption(name, options, 'bring_up', true);
     this.mac = macOption(name, options, 'mac');
     this.open();
-    this.unwatch = watchLink(this.netns, this.name, (t, ifindex, flags) => this.onLink(t, ifindex, flags));
+    this.watchDevice(this.netns, (t, ifindex, flags) => this.onLink(t, ifindex, flags));
   }
 
   private open(): void {
@@ -42,10 +38,7 @@ export class TapNetdev extends FdNetdev {
       this.addon.close(h);
       throw e;
     }
-    this.attach(h);
-    const info = this.addon.info(h);
-    this.ifindex = info?.ifindex ?? 0;
-    this.setLinkUp(info !== null && linkRunning(info.flags));
+    this.attachDevice(h);
   }
 
   private onLink(type: number, ifindex: number, flags: number): void {
@@ -63,12 +56,6 @@ export class TapNetdev extends FdNetdev {
     } catch {
       // Another device took the name; the port stays down.
     }
-  }
-
-  override close(): void {
-    if (this.unwatch !== null) this.unwatch();
-    this.unwatch = null;
-    super.close();
   }
 }
 

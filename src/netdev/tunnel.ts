@@ -16,41 +16,32 @@
  */
 import { TUN_FLAG_CSUM } from '../flow/layout.js';
 import type { Packet } from '../packet/packet.js';
-import type { LinkChangeCallback, LinkChangeSource, StatsSource } from './link-state.js';
-import { newNetdevStats, type Netdev, type NetdevStats, type ReceiveHandler } from './netdev.js';
+import { SoftNetdev } from './netdev-base.js';
 import type { Options } from './options.js';
-import { RxBatcher } from './rx-batcher.js';
 import { FLOW, parseTunnelConfig, type TunnelConfig, type TunnelConfigSource } from './tunnel-config.js';
 import { joinEndpoints, leaveEndpoint, type TunnelEndpoint, type TunnelPortHandle } from './tunnel-endpoint.js';
 import type { TunnelProto, TunnelRx } from './tunnel-proto.js';
 
-export class TunnelNetdev implements Netdev, LinkChangeSource, StatsSource, TunnelPortHandle, TunnelConfigSource {
-  readonly type: string;
+export class TunnelNetdev extends SoftNetdev implements TunnelPortHandle, TunnelConfigSource {
   readonly cfg: TunnelConfig;
-  readonly stats: NetdevStats = newNetdevStats();
-  onLinkChange: LinkChangeCallback | null = null;
   /** Resolves when a UDP socket is bound; rejects with the bind error when none could be. */
   readonly ready: Promise<void>;
   private resolveReady: () => void = () => {};
   private rejectReady: (e: Error) => void = () => {};
-  private readonly rx: RxBatcher;
   /** The IPv4 and IPv6 endpoints (null where the port's family has none). */
   private readonly ep4: TunnelEndpoint | null;
   private readonly ep6: TunnelEndpoint | null;
   private readonly eps: TunnelEndpoint[];
   /** Per endpoint: 0 pending, 1 bound, 2 failed. */
   private readonly epState = [0, 0];
-  private up = false;
-  private closed = false;
 
   constructor(
-    readonly name: string,
+    name: string,
     private readonly proto: TunnelProto,
     options: Options,
   ) {
-    this.type = proto.type;
+    super(name, proto.type);
     this.cfg = parseTunnelConfig(name, proto.type, options, proto.defaultPort);
-    this.rx = new RxBatcher(this.stats);
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -78,11 +69,7 @@ export class TunnelNetdev implements Netdev, LinkChangeSource, StatsSource, Tunn
     }
     if (bound > 0) this.resolveReady();
     else if (failed === n && err !== null) this.rejectReady(new Error(`${this.name}: UDP port ${this.cfg.dstPort}: ${err.message}`));
-    const up = bound > 0;
-    if (up === this.up || this.closed) return;
-    this.up = up;
-    const cb = this.onLinkChange;
-    if (cb !== null) cb(up, this);
+    this.setLinkUp(bound > 0);
   }
 
   deliver(msg: Buffer, h: TunnelRx): void {
@@ -109,10 +96,6 @@ export class TunnelNetdev implements Netdev, LinkChangeSource, StatsSource, Tunn
     t.optLen = h.optLen;
     if (h.optLen > 0) t.opts.set(msg.subarray(h.optOfs, h.optOfs + h.optLen));
     this.rx.commit();
-  }
-
-  setReceiveHandler(handler: ReceiveHandler | null): void {
-    this.rx.handler = handler;
   }
 
   send(packet: Packet): boolean {
@@ -156,22 +139,6 @@ export class TunnelNetdev implements Netdev, LinkChangeSource, StatsSource, Tunn
     return true;
   }
 
-  isUp(): boolean {
-    return this.up && !this.closed;
-  }
-
-  getMac(): number {
-    return 0;
-  }
-
-  getMtu(): number {
-    return 1500;
-  }
-
-  getStats(): NetdevStats {
-    return { ...this.stats };
-  }
-
   /**
    * Counters of the UDP sockets this port uses (shared with the other tunnel ports on the same
    * UDP port and address): datagrams that matched no port or did not parse, and failed sends.
@@ -187,10 +154,7 @@ export class TunnelNetdev implements Netdev, LinkChangeSource, StatsSource, Tunn
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.rx.handler = null;
-    this.up = false;
+    if (!this.markClosed()) return;
     for (const ep of this.eps) leaveEndpoint(ep, this);
   }
 }
