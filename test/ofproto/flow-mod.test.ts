@@ -289,3 +289,23 @@ test('add with table=255 (all) goes to table 0; masks are applied to the key', (
   assert.equal(rule.key[0], 0xffff);
   assert.equal(rule.key[1], 0);
 });
+
+test('a flow-mod not built by makeFlowMod (a decoded message) is masked and copied, not kept', () => {
+  const { br } = secureSwitch();
+  const key = new Uint32Array(FLOW_WORDS).fill(0xffffffff);
+  const mask = new Uint32Array(FLOW_WORDS);
+  mask[0] = 0xff;
+  const fm = { ...makeFlowMod({ command: OFPFC_ADD, priority: 4 }), match: { key, mask } };
+  const r = br.flowMod(fm);
+  assert.ok(r.ok);
+  const rule = r.value.added[0]!;
+  assert.equal(rule.key[0], 0xff);
+  assert.equal(rule.key[1], 0);
+  key.fill(0);
+  mask[0] = 0xffffffff;
+  assert.equal(rule.key[0], 0xff);
+  assert.equal(rule.mask[0], 0xff);
+  // Loose delete with the caller's (now changed) match: in_port=0 under a full mask selects nothing.
+  const d = br.flowMod({ ...fm, command: OFPFC_DELETE, match: { key, mask } });
+  assert.ok(d.ok && d.value.removed.length === 0);
+});

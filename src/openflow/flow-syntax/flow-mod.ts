@@ -11,7 +11,17 @@ import { formatMatch } from '../../flow/match-format.js';
 import { newMatch } from '../../flow/match.js';
 import { parseKeyValues, strToU16, strToU32, strToU64Text, type TextResult } from '../../flow/ofp-text.js';
 import { formatOfpPort, formatTableId, OFPP_ANY, parseOfpPort, parseTableId, type PortMap, type TableMap } from '../../flow/ofp-port.js';
-import type { FlowMod } from '../../ofproto/flow-mod.js';
+import {
+  COOKIE_NONE,
+  OFP_NO_BUFFER,
+  OFPFC_ADD,
+  OFPFC_DELETE,
+  OFPFC_DELETE_STRICT,
+  OFPFC_MODIFY,
+  OFPFC_MODIFY_STRICT,
+  type FlowMod,
+} from '../../ofproto/flow-mod.js';
+import { OFPG_ANY, OFPTT_ALL } from '../../ofproto/flow-table.js';
 import { checkActions } from '../../ofproto/ofp-actions.js';
 import {
   OFPUTIL_FF_CHECK_OVERLAP,
@@ -24,7 +34,13 @@ import { formatActions } from './actions-format.js';
 import { parseInstructions } from './actions-parse.js';
 
 /** Flow-mod commands (OFPFC_*). */
-export const OFPFC = { ADD: 0, MODIFY: 1, MODIFY_STRICT: 2, DELETE: 3, DELETE_STRICT: 4 } as const;
+export const OFPFC = {
+  ADD: OFPFC_ADD,
+  MODIFY: OFPFC_MODIFY,
+  MODIFY_STRICT: OFPFC_MODIFY_STRICT,
+  DELETE: OFPFC_DELETE,
+  DELETE_STRICT: OFPFC_DELETE_STRICT,
+} as const;
 
 /** Flow-mod flags (OVS's OFPUTIL_FF_*). */
 export const FlowModFlags = {
@@ -35,8 +51,9 @@ export const FlowModFlags = {
   RESET_COUNTS: OFPUTIL_FF_RESET_COUNTS,
 } as const;
 
-export const OFPG_ANY = 0xffffffff;
-export const U64_MAX = 0xffffffffffffffffn;
+export { OFPG_ANY };
+/** "No new cookie" (ofproto's COOKIE_NONE). */
+export const U64_MAX = COOKIE_NONE;
 
 export interface FlowParseOptions {
   ports?: PortMap;
@@ -101,11 +118,11 @@ export function parseFlowMod(text: string, command: FlowCommand, o: FlowParseOpt
     cookieMask: 0n,
     newCookie: cmd === OFPFC.MODIFY || cmd === OFPFC.MODIFY_STRICT ? U64_MAX : 0n,
     modifyCookie: false,
-    tableId: 0xff,
+    tableId: OFPTT_ALL,
     idleTimeout: 0,
     hardTimeout: 0,
     importance: 0,
-    bufferId: 0xffffffff,
+    bufferId: OFP_NO_BUFFER,
     outPort: OFPP_ANY,
     outGroup: OFPG_ANY,
     flags: 0,
@@ -243,7 +260,7 @@ export function formatFlowMod(fm: FlowMod, o: FlowModFormatOptions = {}): string
   if (fm.idleTimeout !== 0) s += `idle:${fm.idleTimeout} `;
   if (fm.hardTimeout !== 0) s += `hard:${fm.hardTimeout} `;
   if (fm.importance !== 0) s += `importance:${fm.importance} `;
-  if (fm.bufferId !== 0xffffffff) s += `buf:0x${fm.bufferId.toString(16)} `;
+  if (fm.bufferId !== OFP_NO_BUFFER) s += `buf:0x${fm.bufferId.toString(16)} `;
   if (fm.outPort !== OFPP_ANY) s += `out_port:${formatOfpPort(fm.outPort, o.ports)} `;
   let flags = fm.flags;
   if (o.ofVersion === 1 || o.ofVersion === 2) flags &= ~FlowModFlags.RESET_COUNTS;
