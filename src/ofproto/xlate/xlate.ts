@@ -115,18 +115,24 @@ function origOf(flow: Uint32Array): OrigFlow {
   return { ethType: ethType(flow), nw: flow[W_NW]!, vlan0: flow[W_VLAN0]!, vlan1: flow[W_VLAN0 + 1]!, tunnel: tunnelDstSet(flow) };
 }
 
-/** OVS xlate_wc_finish: what the datapath can and should match. `orig` describes the upcall flow. */
-function wcFinish(orig: OrigFlow, wc: Uint32Array): void {
+/**
+ * OVS xlate_wc_finish: what the datapath can and should match. `orig` describes the upcall
+ * flow, `final` is the flow as translation left it: OVS trims the ICMP type/code masks and
+ * clears the port masks of later fragments by what the final flow is (so not after, say,
+ * push_mpls turned the ICMP packet into an MPLS one).
+ */
+function wcFinish(orig: OrigFlow, final: Uint32Array, wc: Uint32Array): void {
   for (let w = DP_KEY_WORDS; w < FLOW_WORDS; w++) wc[w] = 0;
-  const t = orig.ethType;
-  const proto = orig.nw >>> 24;
-  if ((t === ETH_TYPE_IPV4 && proto === IPPROTO_ICMP) || (t === ETH_TYPE_IPV6 && proto === IPPROTO_ICMPV6)) {
+  const ft = ethType(final);
+  const fproto = final[W_NW]! >>> 24;
+  if ((ft === ETH_TYPE_IPV4 && fproto === IPPROTO_ICMP) || (ft === ETH_TYPE_IPV6 && fproto === IPPROTO_ICMPV6)) {
     wc[W_TP] = (wc[W_TP]! & 0x00ff00ff) >>> 0;
   }
   for (let i = 0; i < MAX_VLAN_HEADERS; i++) {
     if (wc[W_VLAN0 + i]! & 0xffff) wc[W_VLAN0 + i] = (wc[W_VLAN0 + i]! | VLAN_CFI) >>> 0;
   }
-  if ((t === ETH_TYPE_IPV4 || t === ETH_TYPE_IPV6) && orig.nw & FRAG_LATER) wc[W_TP] = 0;
+  if (final[W_NW]! & FRAG_LATER) wc[W_TP] = 0;
+  const t = orig.ethType;
   if (!isMplsEthType(t)) for (let i = 0; i < MAX_MPLS_LABELS; i++) wc[W_MPLS0 + i] = 0;
   if (!isVlanTpid(orig.vlan0 >>> 16)) wc[W_VLAN0] = 0;
   if (!isVlanTpid(orig.vlan1 >>> 16)) wc[W_VLAN0 + 1] = 0;
@@ -361,7 +367,7 @@ function xlateInto(
     if (ctx.freezing) finishFreezing(ctx);
   }
 
-  wcFinish(orig, ctx.wc);
+  wcFinish(orig, flow, ctx.wc);
   let actions: DpAction[] = ctx.odp;
   let slow = ctx.slow;
   if (ctx.error) {
