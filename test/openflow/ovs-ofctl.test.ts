@@ -5,12 +5,12 @@
  * errors, dump-ports(-desc), dump-tables, groups, meters, packet-out and monitor.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { udpFrame } from '../../src/packet/build.js';
-import { mac, normalizeDump, ofctl, ofctlOk, sleep, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
+import { mac, normalizeDump, ofctl, ofctlOk, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
 
 let f: Fixture;
 before(async () => {
@@ -19,6 +19,13 @@ before(async () => {
 after(async () => {
   await f.close();
 });
+
+/** Runs a program without blocking the event loop (the switch answers from this process). */
+function run(cmd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { encoding: 'utf8', timeout: 20000 }, (e, stdout, stderr) => resolve({ code: e === null ? 0 : 1, stdout, stderr }));
+  });
+}
 
 function lines(s: string): string[] {
   return normalizeDump(s).trim().split('\n');
@@ -219,20 +226,31 @@ describe('packet-out and monitor', () => {
     assert.deepEqual([...f.dev.p3!.sent[0]!], [...pkt]);
   });
 
-  /** Runs an ovs-ofctl monitor around `inject`; its output (stdout is a pipe: flushed when it exits). */
-  async function monitored(args: string[], inject: () => void | Promise<void>, settleMs = 300): Promise<string> {
+  /**
+   * Runs an ovs-ofctl monitor around `inject`; what it printed (on stderr, flushed per message),
+   * without the reply to the barrier that ends it.
+   */
+  async function monitored(args: string[], inject: () => void | Promise<void>): Promise<string> {
     const p = spawn('ovs-ofctl', args, { env: { ...process.env, OVS_RUNDIR: f.dir } });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise((r) => p.once('close', r));
-    // Let the monitor connect and configure itself (set-config, formats, monitor requests).
-    await sleep(300);
-    await inject();
-    await sleep(settleMs);
-    p.kill();
-    await exited;
-    return out;
+    try {
+      // ovs-ofctl creates its control socket once it has configured the switch (miss_send_len,
+      // flow monitors, packet-in format).
+      const ctl = join(f.dir, `ovs-ofctl.${p.pid}.ctl`);
+      await waitFor(() => existsSync(ctl), 10000, `ovs-ofctl monitor ready (${out})`);
+      await inject();
+      // The barrier's reply comes after everything the switch sent before it, and ovs-ofctl
+      // prints messages in order: when ovs-appctl returns, the monitor has printed it all.
+      const b = await run('ovs-appctl', ['-t', ctl, 'ofctl/barrier']);
+      assert.equal(b.code, 0, `ofctl/barrier: ${b.stderr}`);
+    } finally {
+      p.kill();
+      await exited;
+    }
+    return out.split('\n').filter((l) => !l.startsWith('OFPT_BARRIER_REPLY')).join('\n');
   }
 
   test('monitor shows packet-ins for frames that hit a controller action', async () => {
