@@ -22,7 +22,7 @@ import { DummyNetdev } from '../../src/netdev/dummy.js';
 import { BridgeSwitch } from '../../src/openflow/bridge-switch.js';
 import { ConnMgr, managementController } from '../../src/openflow/connmgr.js';
 import { ReferenceOvs } from '../support/reference-ovs.js';
-import { mac, ofctlOk, sleep, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
+import { mac, ofctlOk, startSwitch, waitFor, type Fixture } from './switch-fixture.js';
 
 const N_PORTS = 10;
 
@@ -132,9 +132,26 @@ class Monitor {
     return this.log.split('\n').filter((l) => l.startsWith('send: NXT_RESUME')).length;
   }
 
+  private synced = false;
+
+  /**
+   * A barrier through the monitor (ofctl/barrier): when it returns, the switch has acted on
+   * everything the monitor sent (its NXT_RESUMEs: the frames are out) and the monitor has
+   * printed everything the switch sent before the reply. stop() leaves the reply out of `log`.
+   */
+  async sync(): Promise<void> {
+    assert.equal(await runAppctl(['-t', this.ctl, 'ofctl/barrier']), 0, `ofctl/barrier on ovs-ofctl ${this.pid}`);
+    this.synced = true;
+  }
+
   async stop(): Promise<void> {
     this.p.kill();
     await this.exited;
+    if (this.synced) {
+      const at = this.log.lastIndexOf('OFPT_BARRIER_REPLY');
+      assert.ok(at >= 0, `no barrier reply in ${this.log}`);
+      this.log = this.log.slice(0, at);
+    }
   }
 }
 
@@ -258,7 +275,8 @@ async function runCase(c: Case, version: string, frame: Uint8Array): Promise<{ o
     ref.run('ovs-appctl', ['netdev-dummy/receive', 'p1', hex(frame)]);
     f.dev.p1!.receive(frame);
     await waitFor(() => mOvs.resumes() >= c.pauses && mTs.resumes() >= c.pauses, 10000, `${c.pauses} NXT_RESUMEs (ovs ${mOvs.resumes()}, tsovs ${mTs.resumes()})`);
-    await sleep(200);
+    await mOvs.sync();
+    await mTs.sync();
   } finally {
     await mOvs.stop();
     await mTs.stop();
@@ -302,11 +320,13 @@ describe('tsovs-ofctl monitor ... resume', () => {
       await load(c.flows);
       let mine = '';
       const abort = new AbortController();
+      const earlier = new Set(f.mgr.conns);
       const run = ofctlMain(['-O', version, 'monitor', f.mgmt, 'resume'], { out: (s) => (mine += s), err: (s) => (mine += s) }, { interactive: false, signal: abort.signal });
-      await sleep(300);
+      // Configured: its connection has miss_send_len 65535 (resume) and NXT_PACKET_IN2.
+      await waitFor(() => f.mgr.conns.some((k) => !earlier.has(k) && k.missSendLen === 0xffff && k.packetInFormat === 2), 10000, `tsovs-ofctl monitor ready (${mine})`);
       f.dev.p1!.receive(pkt);
       await waitFor(() => mine.split('\n').filter((l) => l.startsWith('send: NXT_RESUME')).length >= c.pauses, 10000, 'tsovs-ofctl resumes');
-      await sleep(100);
+      await waitFor(() => f.dev.p4!.sent.length > p4, 10000, 'the output after the last resume');
       abort.abort();
       await run;
       assert.equal(normalize(mine), normalize(mOvs.log), version);
@@ -410,7 +430,8 @@ describe('paused packet-outs against Open vSwitch', () => {
         await ofctlOk(args.map((a, i) => (i === 1 ? f.mgmt : a)));
       }
       await waitFor(() => mOvs.resumes() >= 2 && mTs.resumes() >= 2, 10000, 'two NXT_RESUMEs on each switch');
-      await sleep(200);
+      await mOvs.sync();
+      await mTs.sync();
     } finally {
       await mOvs.stop();
       await mTs.stop();
@@ -470,7 +491,7 @@ describe('continuations through a patch port (OVS "continuation - patch ports")'
         f.dev.p1!.receive(frame);
         // Five pauses on br0, two on br1, on each switch.
         await waitFor(() => mons[0]!.resumes() + mons[1]!.resumes() >= 7 && mons[2]!.resumes() + mons[3]!.resumes() >= 7, 10000, 'seven NXT_RESUMEs on each switch');
-        await sleep(200);
+        for (const m of mons) await m.sync();
       } finally {
         for (const m of mons) await m.stop();
       }
