@@ -130,8 +130,10 @@ function ruleArb(table: number, nTables: number): fc.Arbitrary<string> {
       const a: string[] = [];
       let p: Proto = r.proto;
       let tagged = /dl_vlan=|dl_vlan_pcp=/.test(m.join(','));
+      // Tags OVS's check counts (it refuses a third one with OFPBAC_BAD_TAG).
+      let tags = tagged ? 1 : 0;
       for (const n of r.acts) {
-        const pool: string[] = [...anyActs];
+        const pool: string[] = anyActs.filter((x) => tags < 2 || !x.includes('push_vlan'));
         if (tagged) pool.push(...vlanActs);
         if (isV4(p)) pool.push(...v4Acts, ...v4Acts);
         if (isV6(p)) pool.push(...v6Acts, ...v6Acts);
@@ -148,6 +150,9 @@ function ruleArb(table: number, nTables: number): fc.Arbitrary<string> {
         // that pushes one, nor after a load into the TCI).
         if (act.startsWith('push_vlan')) tagged = true;
         else if (act === 'pop_vlan' || act.includes('VLAN_TCI')) tagged = false;
+        if (act.startsWith('push_vlan')) tags++;
+        else if (act.startsWith('mod_vlan')) tags = Math.max(tags, 1);
+        else if (act === 'pop_vlan') tags = Math.max(tags - 1, 0);
         if (act.startsWith('push_mpls')) {
           p = 'mpls';
           tagged = false; // OVS's action check forgets the tag after push_mpls
@@ -221,6 +226,13 @@ const COLLECT = process.env.ORACLE_FIELDS_COLLECT === '1';
 const SHOW = process.env.ORACLE_FIELDS_SHOW === '1';
 
 /**
+ * A megaflow's text without what tsovs cannot reproduce: OVS prints an IPv6 label mask of
+ * 0xfffff (from set_field, 20 bits) as /0xfffff but one of 0xffffffff (from a match) bare;
+ * tsovs keeps 20 bits only.
+ */
+const megaflowText = (s: string): string => s.replace(/ipv6_label=(0x[0-9a-f]+)\/0xfffff\b/, 'ipv6_label=$1');
+
+/**
  * Loads `rules` into OVS (OpenFlow 1.3) and, as OVS stored them, into tsovs; traces each
  * packet on both. Returns how many megaflows were the same text; with `exactMegaflow`
  * a different megaflow text fails.
@@ -261,7 +273,8 @@ function compare(t: TestContext, rules: readonly string[], packets: readonly str
         assert.equal(tr.text.split('\n')[0], `Flow: ${o.flow}`, ctx);
         assert.equal(normalizeDpActions(tr.text.match(/Datapath actions: (.*)/)![1]!, vl, init), normalizeDpActions(o.actions, vl, init), ctx);
         checkMegaflowWithOvs(ovs, pkt, flow, tr.result.mask, o, r, ctx);
-        if (exactMegaflow) assert.equal(mine, o.megaflow, ctx);
+        if (exactMegaflow) assert.equal(megaflowText(mine), megaflowText(o.megaflow), ctx);
+        else if (!/^Translation failed/m.test(o.raw)) assert.equal(megaflowText(mine), megaflowText(o.megaflow), ctx);
       } catch (e) {
         // ORACLE_FIELDS_COLLECT=1 lists every mismatch instead of stopping at the first.
         if (!COLLECT) throw e;
@@ -292,5 +305,18 @@ test('ICMP type/code masks are trimmed only when the final flow is still ICMP', 
     ['table=0,priority=10,icmp,icmp_code=0,actions=push_mpls:0x8847,output:2', 'table=0,priority=5,icmp,icmp_type=8,actions=output:3'],
     [`${V4},icmp,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,icmp_type=8,icmp_code=0`, `${V4},icmp,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,icmp_type=8,icmp_code=1`],
     1,
+    true,
+  ));
+
+test('after pop_mpls, metadata and register writes do not recirculate (OVS mf_is_l3_or_higher)', (t) =>
+  compare(
+    t,
+    [
+      'table=0,priority=10,mpls,in_port=1,actions=pop_mpls:0x0800,set_field:0xfedc->metadata,load:0x5->NXM_NX_REG0[],set_field:0x3/0xf->reg2,output:2',
+      'table=0,priority=10,mpls,in_port=2,actions=push_mpls:0x8847,output:1,pop_mpls:0x0800,set_field:0xfedc->metadata,LOCAL',
+      'table=0,priority=10,mpls,in_port=3,actions=pop_mpls:0x0800,load:0x1->NXM_NX_REG0[],mod_nw_dst:10.9.9.9,output:2',
+    ],
+    [1, 2, 3].map((p) => `in_port=${p},dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,mpls,mpls_label=100,mpls_ttl=64,mpls_bos=1`),
+    2,
     true,
   ));

@@ -122,7 +122,9 @@ function needsRecircAfterMpls(a: OfpAction): boolean {
     case T.GROUP:
       return false;
     case T.SET_FIELD:
-      return a.field.segments.some((s) => s.word >= W_IPV4_SRC);
+      // OVS mf_is_l3_or_higher: IPv4 source and every field after it in meta-flow order,
+      // so not metadata, registers and the other non-packet fields laid out after L4.
+      return a.field.segments.some((s) => s.word >= W_IPV4_SRC && s.word < W_METADATA);
     default:
       return true;
   }
