@@ -8,15 +8,14 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
-import { extract } from '../../src/flow/extract.js';
-import { newFlowKey, TUN_FLAG_KEY, TUN_FLAG_OAM, W_TUN_DST, W_TUN_ID, W_TUN_SRC, W_TUN_TP } from '../../src/flow/layout.js';
-import { openNetdev, type Netdev, type PacketBatch } from '../../src/netdev/netdev.js';
+import { TUN_FLAG_KEY, TUN_FLAG_OAM, W_TUN_DST, W_TUN_ID, W_TUN_SRC, W_TUN_TP } from '../../src/flow/layout.js';
+import { openNetdev, type Netdev } from '../../src/netdev/netdev.js';
 import { GeneveNetdev } from '../../src/netdev/geneve.js';
 import { VxlanNetdev } from '../../src/netdev/vxlan.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { Packet } from '../../src/packet/packet.js';
 import { until as untilMs } from '../support/wait.js';
-import { geneveDatagram, vxlanDatagram } from './tunnel-datagrams.js';
+import { collect, geneveDatagram, vxlanDatagram } from './tunnel-datagrams.js';
 
 /** Waits up to 2 s (this file's devices and datagrams). */
 const until = (cond: () => boolean, ms = 2000): Promise<boolean> => untilMs(cond, ms);
@@ -31,39 +30,6 @@ async function freePort(): Promise<number> {
   const p = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
   return p;
-}
-
-interface Rx {
-  frame: Uint8Array;
-  tunnel: { idLo: number; ipv4Src: number; ipv4Dst: number; tpSrc: number; tpDst: number; flags: number; gbpId: number; opts: number[] };
-  key: Uint32Array;
-}
-
-function collect(d: Netdev): Rx[] {
-  const got: Rx[] = [];
-  d.setReceiveHandler((b: PacketBatch) => {
-    for (let i = 0; i < b.count; i++) {
-      const p = b.packets[i]!;
-      const key = newFlowKey();
-      extract(p, key);
-      const t = p.tunnel;
-      got.push({
-        frame: p.bytes().slice(),
-        tunnel: {
-          idLo: t.idLo,
-          ipv4Src: t.ipv4Src,
-          ipv4Dst: t.ipv4Dst,
-          tpSrc: t.tpSrc,
-          tpDst: t.tpDst,
-          flags: t.flags,
-          gbpId: t.gbpId,
-          opts: [...t.opts.subarray(0, t.optLen)],
-        },
-        key,
-      });
-    }
-  });
-  return got;
 }
 
 const inner = udpFrame({ sport: 4242, payload: 40 });
@@ -107,7 +73,18 @@ describe('tunnel ports on loopback', { timeout: 30000 }, () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(got.length, 1);
     assert.deepEqual(got[0]!.frame, inner);
-    assert.deepEqual(got[0]!.tunnel, { idLo: 100, ipv4Src: PEER, ipv4Dst: LOCAL, tpSrc: port, tpDst: port, flags: TUN_FLAG_KEY, gbpId: 0, opts: [] });
+    assert.deepEqual(got[0]!.tunnel, {
+      idLo: 100,
+      ipv4Src: PEER,
+      ipv4Dst: LOCAL,
+      ipv6Src: [0, 0, 0, 0],
+      ipv6Dst: [0, 0, 0, 0],
+      tpSrc: port,
+      tpDst: port,
+      flags: TUN_FLAG_KEY,
+      gbpId: 0,
+      opts: [],
+    });
     const k = got[0]!.key;
     assert.equal(k[W_TUN_ID + 1], 100);
     assert.equal(k[W_TUN_SRC], PEER);

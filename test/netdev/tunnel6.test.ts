@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
-import { extract } from '../../src/flow/extract.js';
 import {
   newFlowKey,
   TUN_FLAG_CSUM,
@@ -23,7 +22,7 @@ import {
   W_TUN_TP,
 } from '../../src/flow/layout.js';
 import { formatDpKey } from '../../src/flow/odp-key-format.js';
-import { openNetdev, type Netdev, type PacketBatch } from '../../src/netdev/netdev.js';
+import { openNetdev, type Netdev } from '../../src/netdev/netdev.js';
 import { GeneveNetdev } from '../../src/netdev/geneve.js';
 import { CSUM_DEFAULT, CSUM_DISABLED, CSUM_ENABLED, FLOW, formatTunnelConfig, parseTunnelConfig, tunnelConfigOf } from '../../src/netdev/tunnel-config.js';
 import { localAddress6For } from '../../src/netdev/tunnel-endpoint.js';
@@ -32,7 +31,7 @@ import { formatIpv6, parseIpv6 } from '../../src/packet/addr.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { Packet } from '../../src/packet/packet.js';
 import { until as untilMs } from '../support/wait.js';
-import { vxlanDatagram } from './tunnel-datagrams.js';
+import { collect, vxlanDatagram } from './tunnel-datagrams.js';
 
 /** Waits up to 2 s (this file's devices and datagrams). */
 const until = (cond: () => boolean, ms = 2000): Promise<boolean> => untilMs(cond, ms);
@@ -66,46 +65,6 @@ async function freeDualPort(): Promise<number> {
     if (ok) return p;
   }
   throw new Error('no free UDP port');
-}
-
-interface Rx {
-  frame: Uint8Array;
-  vni: number;
-  src4: number;
-  dst4: number;
-  src6: number[];
-  dst6: number[];
-  tpSrc: number;
-  tpDst: number;
-  flags: number;
-  opts: number[];
-  key: Uint32Array;
-}
-
-function collect(d: Netdev): Rx[] {
-  const got: Rx[] = [];
-  d.setReceiveHandler((b: PacketBatch) => {
-    for (let i = 0; i < b.count; i++) {
-      const p = b.packets[i]!;
-      const key = newFlowKey();
-      extract(p, key);
-      const t = p.tunnel;
-      got.push({
-        frame: p.bytes().slice(),
-        vni: t.idLo,
-        src4: t.ipv4Src,
-        dst4: t.ipv4Dst,
-        src6: [...t.ipv6Src],
-        dst6: [...t.ipv6Dst],
-        tpSrc: t.tpSrc,
-        tpDst: t.tpDst,
-        flags: t.flags,
-        opts: [...t.opts.subarray(0, t.optLen)],
-        key,
-      });
-    }
-  });
-  return got;
 }
 
 const inner = udpFrame({ sport: 4343, payload: 32 });
@@ -203,14 +162,14 @@ describe('tunnel ports on the IPv6 loopback', { timeout: 30000 }, () => {
     assert.ok(await until(() => got.length === 1), JSON.stringify(d.getStats()));
     const r = got[0]!;
     assert.deepEqual(r.frame, inner);
-    assert.equal(r.vni, 7);
-    assert.equal(r.src4, 0);
-    assert.equal(r.dst4, 0);
-    assert.deepEqual(r.src6, [...LO6]);
-    assert.deepEqual(r.dst6, [...LO6]);
-    assert.equal(r.tpSrc, port);
-    assert.equal(r.tpDst, port);
-    assert.equal(r.flags, TUN_FLAG_KEY | TUN_FLAG_CSUM);
+    assert.equal(r.tunnel.idLo, 7);
+    assert.equal(r.tunnel.ipv4Src, 0);
+    assert.equal(r.tunnel.ipv4Dst, 0);
+    assert.deepEqual(r.tunnel.ipv6Src, [...LO6]);
+    assert.deepEqual(r.tunnel.ipv6Dst, [...LO6]);
+    assert.equal(r.tunnel.tpSrc, port);
+    assert.equal(r.tunnel.tpDst, port);
+    assert.equal(r.tunnel.flags, TUN_FLAG_KEY | TUN_FLAG_CSUM);
     assert.equal(r.key[W_TUN_SRC], 0);
     assert.equal(r.key[W_TUN_DST], 0);
     assert.deepEqual([...r.key.subarray(W_TUN_IPV6_SRC, W_TUN_IPV6_SRC + 4)], [...LO6]);
@@ -232,10 +191,10 @@ describe('tunnel ports on the IPv6 loopback', { timeout: 30000 }, () => {
     peer.send(vxlanDatagram(100, inner), port, '::1');
     peer.send(vxlanDatagram(101, inner), port, '::1');
     assert.ok(await until(() => ge.length === 1 && ga.length === 1));
-    assert.equal(ge[0]!.vni, 100);
-    assert.equal(ge[0]!.tpSrc, peerPort);
-    assert.equal(ga[0]!.vni, 101);
-    assert.deepEqual(ga[0]!.dst6, [...LO6]);
+    assert.equal(ge[0]!.tunnel.idLo, 100);
+    assert.equal(ge[0]!.tunnel.tpSrc, peerPort);
+    assert.equal(ga[0]!.tunnel.idLo, 101);
+    assert.deepEqual(ga[0]!.tunnel.ipv6Dst, [...LO6]);
     assert.throws(() => vx('vx6d', { remote_ip: '::1', key: '100', local_ip: '::1' }), /same remote_ip, key and dst_port as tunnel port vx6b/);
     exact.close();
     any.close();
@@ -250,11 +209,11 @@ describe('tunnel ports on the IPv6 loopback', { timeout: 30000 }, () => {
     assert.ok(v4.send(Packet.from(inner)));
     assert.ok(v6.send(Packet.from(inner)));
     assert.ok(await until(() => g4.length === 1 && g6.length === 1));
-    assert.equal(g4[0]!.src4, 0x7f000001);
-    assert.deepEqual(g4[0]!.src6, [0, 0, 0, 0]);
-    assert.equal(g4[0]!.flags, TUN_FLAG_KEY);
-    assert.deepEqual(g6[0]!.src6, [...LO6]);
-    assert.equal(g6[0]!.src4, 0);
+    assert.equal(g4[0]!.tunnel.ipv4Src, 0x7f000001);
+    assert.deepEqual(g4[0]!.tunnel.ipv6Src, [0, 0, 0, 0]);
+    assert.equal(g4[0]!.tunnel.flags, TUN_FLAG_KEY);
+    assert.deepEqual(g6[0]!.tunnel.ipv6Src, [...LO6]);
+    assert.equal(g6[0]!.tunnel.ipv4Src, 0);
     v4.close();
     v6.close();
   });
@@ -271,16 +230,16 @@ describe('tunnel ports on the IPv6 loopback', { timeout: 30000 }, () => {
     p.tunnel.ttl = 2;
     assert.ok(f.send(p));
     assert.ok(await until(() => got.length === 1));
-    assert.equal(got[0]!.vni, 0x123456);
-    assert.deepEqual(got[0]!.src6, [...LO6]);
+    assert.equal(got[0]!.tunnel.idLo, 0x123456);
+    assert.deepEqual(got[0]!.tunnel.ipv6Src, [...LO6]);
     const q = Packet.from(inner);
     q.tunnel.ipv4Dst = 0x7f000001;
     q.tunnel.idLo = 42;
     assert.ok(f.send(q));
     assert.ok(await until(() => got.length === 2));
-    assert.equal(got[1]!.vni, 42);
-    assert.equal(got[1]!.src4, 0x7f000001);
-    assert.deepEqual(got[1]!.src6, [0, 0, 0, 0]);
+    assert.equal(got[1]!.tunnel.idLo, 42);
+    assert.equal(got[1]!.tunnel.ipv4Src, 0x7f000001);
+    assert.deepEqual(got[1]!.tunnel.ipv6Src, [0, 0, 0, 0]);
     f.close();
     // an IPv6-only flow port cannot send to an IPv4 destination
     const f6 = vx('vxf6', { remote_ip: 'flow', local_ip: '::1' });
@@ -303,9 +262,9 @@ describe('tunnel ports on the IPv6 loopback', { timeout: 30000 }, () => {
     p.tunnel.optLen = opts.length;
     assert.ok(g.send(p));
     assert.ok(await until(() => got.length === 1));
-    assert.equal(got[0]!.vni, 300);
-    assert.deepEqual(got[0]!.opts, opts);
-    assert.deepEqual(got[0]!.dst6, [...LO6]);
+    assert.equal(got[0]!.tunnel.idLo, 300);
+    assert.deepEqual(got[0]!.tunnel.opts, opts);
+    assert.deepEqual(got[0]!.tunnel.ipv6Dst, [...LO6]);
     assert.deepEqual(got[0]!.frame, inner);
     g.close();
   });
