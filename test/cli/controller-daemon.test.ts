@@ -55,7 +55,7 @@ test('set-controller connects the bridge to OS-Ken; the Controller row reports i
   await waitFor(
     'disconnected',
     async () => ((await vsctl('--bare', '--columns=target', 'list', 'controller')).stdout.trim() === '' ? true : null),
-    5000,
+    10000,
   );
   assert.equal(await d.stop(), 0);
 });

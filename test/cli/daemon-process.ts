@@ -27,7 +27,7 @@ export function tmpRundir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tsovs-cli-'));
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null> | T | null, ms = 8000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | null> | T | null, ms = 20000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -73,7 +73,7 @@ export async function spawnDaemon(rundir: string, args: string[] = [], o: SpawnO
     stderr: () => err,
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 3000);
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10000); // a clean exit can take seconds on a loaded machine
       const code = await exited;
       clearTimeout(t);
       return code;

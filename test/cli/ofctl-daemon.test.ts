@@ -22,7 +22,7 @@ before(async () => {
   const code = await vsctlMain([`--rundir=${daemon.rundir}`, 'add-br', 'br0', '--', 'set-fail-mode', 'br0', 'secure', '--', 'add-port', 'br0', 'p1', '--', 'add-port', 'br0', 'p2'], io);
   assert.equal(code, 0, err);
   mgmt = path.join(daemon.rundir, 'br0.mgmt');
-  await waitFor('management socket', () => (fs.existsSync(mgmt) ? true : null), 5000);
+  await waitFor('management socket', () => (fs.existsSync(mgmt) ? true : null), 10000);
 });
 
 after(async () => {
