@@ -140,7 +140,7 @@ export class NsSwitchProc {
     const p = new NsSwitchProc(child);
     const first = await p.next(10000);
     if (first !== 'ready') {
-      p.stop();
+      await p.stop();
       throw new Error(`ns-switch in ${ns}: ${first} ${p.stderr}`);
     }
     return p;
@@ -165,10 +165,13 @@ export class NsSwitchProc {
     return JSON.parse(l) as NsSwitchStats;
   }
 
-  stop(): void {
-    if (this.child.exitCode === null) {
-      this.child.stdin.end();
-      this.child.kill();
-    }
+  /** Stops the switch; resolves once the process has exited (so its sockets are closed). */
+  stop(): Promise<void> {
+    const c = this.child;
+    if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    c.stdin.end();
+    c.kill();
+    return exited;
   }
 }

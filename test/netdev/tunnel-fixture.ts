@@ -38,7 +38,8 @@ export class SwitchProcs {
     return p;
   }
 
-  stopAll(): void {
-    for (const p of this.procs.splice(0)) p.stop();
+  /** Stops them all; resolves once they have exited (their UDP ports are free again). */
+  async stopAll(): Promise<void> {
+    await Promise.all(this.procs.splice(0).map((p) => p.stop()));
   }
 }

@@ -51,14 +51,14 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
     }
   });
 
-  after(() => {
-    procs.stopAll();
+  after(async () => {
+    await procs.stopAll();
     sb.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const start = (ns: string, cfg: NsSwitchConfig): Promise<NsSwitchProc> => procs.start(ns, cfg);
-  const stopAll = (): void => procs.stopAll();
+  const stopAll = (): Promise<void> => procs.stopAll();
 
   test('VXLAN between two tsovs datapaths', async () => {
     const a = await start(nsU1, tunnelSwitch(s1, 'vxlan', { remote_ip: '10.96.0.2', key: '100' }));
@@ -75,7 +75,7 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
       const k = sbb.tunnelKeys[0] ?? '';
       assert.match(k, /^tunnel\(tun_id=0x64,src=10\.96\.0\.1,dst=10\.96\.0\.2,.*tp_dst=4789.*flags\(key\)\)/);
     } finally {
-      stopAll();
+      await stopAll();
     }
   });
 
@@ -90,7 +90,7 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
       assert.ok(r.ok, r.output + JSON.stringify(await k.stats()) + run('ip', ['-n', nsU2, '-s', 'link', 'show', 'vxk']));
       const r2 = await sb.ping(nsU2, '192.168.60.1', 3);
       assert.ok(r2.ok, r2.output);
-      stopAll();
+      await stopAll();
       // the same with the tunnel taken from the flow: set(tunnel(tun_id=200,dst=10.96.0.2)),2
       const c = await start(nsU1, {
         ...tunnelSwitch(s1, 'vxlan', { remote_ip: 'flow', key: 'flow' }),
@@ -101,7 +101,7 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
       const st = await c.stats();
       assert.match(st.tunnelKeys[0] ?? '', /tun_id=0xc8,src=10\.96\.0\.2,dst=10\.96\.0\.1/);
     } finally {
-      stopAll();
+      await stopAll();
       run('ip', ['-n', nsU2, 'link', 'del', 'vxk']);
       run('ip', ['-n', nsH1, 'addr', 'del', '192.168.60.1/24', 'dev', 'eth0']);
     }
@@ -147,7 +147,7 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
       assert.ok(lines.some((l) => l.endsWith('10.96.0.2,192.168.50.2')), d.stdout);
     } finally {
       cap?.kill();
-      stopAll();
+      await stopAll();
     }
   });
 
@@ -165,7 +165,7 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
       const r2 = await sb.ping(nsU2, '192.168.70.1', 3);
       assert.ok(r2.ok, r2.output);
     } finally {
-      stopAll();
+      await stopAll();
       run('ip', ['-n', nsU2, 'link', 'del', 'gnk']);
       run('ip', ['-n', nsH1, 'addr', 'del', '192.168.70.1/24', 'dev', 'eth0']);
     }

@@ -88,14 +88,14 @@ describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }
     }
   });
 
-  after(() => {
-    procs.stopAll();
+  after(async () => {
+    await procs.stopAll();
     sb.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const start = (ns: string, cfg: NsSwitchConfig): Promise<NsSwitchProc> => procs.start(ns, cfg);
-  const stopAll = (): void => procs.stopAll();
+  const stopAll = (): Promise<void> => procs.stopAll();
 
   test('VXLAN over IPv6 between two tsovs datapaths; tshark dissects the outer headers', async () => {
     await start(nsU1, tunnelSwitch(s1, 'vxlan', { remote_ip: 'fd00::2', local_ip: 'fd00::1', key: '100', ttl: '17' }));
@@ -135,7 +135,7 @@ describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }
       }
     } finally {
       cap.stop();
-      stopAll();
+      await stopAll();
     }
   });
 
@@ -152,7 +152,7 @@ describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }
       assert.ok(r2.ok, r2.output);
       const st0 = await k.stats();
       assert.match(st0.tunnelKeys[0] ?? '', /tun_id=0xc8,.*ipv6_src=fd00::2,ipv6_dst=fd00::1,/);
-      stopAll();
+      await stopAll();
       // the same with the tunnel taken from the flow: set(tunnel(tun_id=200,ipv6_dst=fd00::2)),2
       const c = await start(nsU1, {
         ...tunnelSwitch(s1, 'vxlan', { remote_ip: 'flow', key: 'flow' }),
@@ -163,7 +163,7 @@ describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }
       const st = await c.stats();
       assert.match(st.tunnelKeys[0] ?? '', /tun_id=0xc8,.*ipv6_src=fd00::2,ipv6_dst=fd00::1,/);
     } finally {
-      stopAll();
+      await stopAll();
       run('ip', ['-n', nsU2, 'link', 'del', 'vxk']);
       run('ip', ['-n', nsH1, 'addr', 'del', '192.168.90.1/24', 'dev', 'eth0']);
     }
@@ -181,7 +181,7 @@ describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }
       const st = await b.stats();
       assert.match(st.tunnelKeys[0] ?? '', /^tunnel\(tun_id=0x12c,.*ipv6_src=fd00::1,ipv6_dst=fd00::2,.*tp_dst=6081.*flags\(csum\|key\)\)/);
     } finally {
-      stopAll();
+      await stopAll();
     }
   });
 
@@ -199,7 +199,7 @@ describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }
       const r2 = await sb.ping(nsU2, '192.168.91.1', 3);
       assert.ok(r2.ok, r2.output);
     } finally {
-      stopAll();
+      await stopAll();
       run('ip', ['-n', nsU2, 'link', 'del', 'gnk']);
       run('ip', ['-n', nsH1, 'addr', 'del', '192.168.91.1/24', 'dev', 'eth0']);
     }
@@ -229,7 +229,7 @@ describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }
       assert.ok(st.tunnelKeys.some((k) => /ipv6_src=fd00::1,ipv6_dst=fd00::2/.test(k)), st.tunnelKeys.join('\n'));
       assert.ok(st.tunnelKeys.some((k) => /src=10\.97\.0\.1,dst=10\.97\.0\.2/.test(k)), st.tunnelKeys.join('\n'));
     } finally {
-      stopAll();
+      await stopAll();
     }
   });
 });
