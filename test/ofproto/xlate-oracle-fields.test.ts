@@ -57,22 +57,30 @@ const anyActs: readonly string[] = [
   'push_mpls:0x8847', 'push_mpls:0x8848',
   'set_field:0xfedc->metadata', 'load:0x3->NXM_NX_PKT_MARK[]', 'set_queue:2',
   'clone(set_field:00:00:00:00:00:77->eth_dst,output:2)', 'clone(push_vlan:0x8100,output:3)',
-  'output:NXM_NX_REG0[0..2]',
+  'output:NXM_NX_REG0[0..2]', 'multipath(symmetric_l4,5,hrw,3,0,NXM_NX_REG0[0..1])',
+  'bundle(eth_src,0,active_backup,ofport,members:3,2)',
+  'push:NXM_OF_ETH_SRC[0..31]', 'pop:NXM_NX_REG2[]', 'controller:64', 'set_tunnel:0x5', 'exit',
 ];
 
 /** Actions that need a VLAN tag (OVS checks that the match or an earlier push_vlan gives one). */
 const vlanActs: readonly string[] = ['set_field:4196->vlan_vid', 'set_field:3->vlan_pcp', 'pop_vlan', 'pop_vlan'];
 
+/**
+ * Only on IP packets: for others OVS 3.1's symmetric_l3l4 hash falls back to L2 fields it
+ * does not un-wildcard (a too-wide megaflow); tsovs un-wildcards them on purpose.
+ */
+const SYM_BUNDLE = 'bundle(symmetric_l3l4+udp,11,hrw,ofport,members:1,2,4)';
+
 const v4Acts: readonly string[] = [
   'set_field:10.9.9.9->ip_dst', 'set_field:10.8.0.0/255.255.0.0->ip_src', 'mod_nw_src:192.168.1.1',
   'load:0xa->NXM_OF_IP_DST[0..7]', 'move:NXM_OF_IP_SRC[]->NXM_OF_IP_DST[]', 'move:NXM_OF_IP_DST[0..15]->NXM_NX_REG0[0..15]',
   'mod_nw_tos:16', 'mod_nw_ecn:2', 'set_field:3->ip_ecn', 'set_field:46->ip_dscp', 'load:0x5->NXM_NX_IP_TTL[]',
-  'mod_nw_ttl:7', 'dec_ttl', 'dec_ttl(1,2)', 'load:0x1->NXM_OF_IP_TOS[2..2]',
+  'mod_nw_ttl:7', 'dec_ttl', 'dec_ttl(1,2)', 'dec_ttl(0)', SYM_BUNDLE, 'load:0x1->NXM_OF_IP_TOS[2..2]',
 ];
 const v6Acts: readonly string[] = [
   'set_field:2001:db8::99->ipv6_dst', 'set_field:2001:db8::/ffff:ffff::->ipv6_src', 'set_field:0x54321->ipv6_label',
   'load:0xf->NXM_NX_IPV6_LABEL[0..3]', 'load:0x66->NXM_NX_IPV6_DST[0..7]', 'mod_nw_tos:64', 'mod_nw_ecn:1',
-  'set_field:2->ip_ecn', 'load:0x9->NXM_NX_IP_TTL[]', 'mod_nw_ttl:3', 'dec_ttl',
+  'set_field:2->ip_ecn', 'load:0x9->NXM_NX_IP_TTL[]', 'mod_nw_ttl:3', 'dec_ttl', SYM_BUNDLE,
 ];
 const l4Acts = (p: string): readonly string[] => [
   `set_field:7777->${p}_dst`, `set_field:0x100/0xff00->${p}_src`, 'mod_tp_src:1', 'mod_tp_dst:2',
@@ -133,7 +141,8 @@ function ruleArb(table: number, nTables: number): fc.Arbitrary<string> {
       // Tags OVS's check counts (it refuses a third one with OFPBAC_BAD_TAG).
       let tags = tagged ? 1 : 0;
       for (const n of r.acts) {
-        const pool: string[] = anyActs.filter((x) => tags < 2 || !x.includes('push_vlan'));
+        // mod_vlan_* pushes a tag when OVS's check does not know of one.
+        const pool: string[] = anyActs.filter((x) => tags < 2 || !(x.includes('push_vlan') || (!tagged && x.startsWith('mod_vlan'))));
         if (tagged) pool.push(...vlanActs);
         if (isV4(p)) pool.push(...v4Acts, ...v4Acts);
         if (isV6(p)) pool.push(...v6Acts, ...v6Acts);
@@ -151,7 +160,7 @@ function ruleArb(table: number, nTables: number): fc.Arbitrary<string> {
         if (act.startsWith('push_vlan')) tagged = true;
         else if (act === 'pop_vlan' || act.includes('VLAN_TCI')) tagged = false;
         if (act.startsWith('push_vlan')) tags++;
-        else if (act.startsWith('mod_vlan')) tags = Math.max(tags, 1);
+        else if (act.startsWith('mod_vlan') && !tagged) tags++;
         else if (act === 'pop_vlan') tags = Math.max(tags - 1, 0);
         if (act.startsWith('push_mpls')) {
           p = 'mpls';
