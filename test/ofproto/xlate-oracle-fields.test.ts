@@ -44,7 +44,11 @@ const protoTerms: Record<Proto, readonly string[]> = {
   mpls: ['mpls_label=100', 'mpls_bos=1', 'mpls_tc=3', 'mpls_ttl=1'],
 };
 
-/** Actions valid for any packet. */
+/**
+ * Actions valid for any packet. (Not symmetric_l3l4 hashing: when the packet is not IP, or
+ * no longer IP after push_mpls, OVS 3.1 falls back to L2 fields it does not un-wildcard, a
+ * too-wide megaflow; tsovs un-wildcards them on purpose.)
+ */
 const anyActs: readonly string[] = [
   'output:1', 'output:2', 'output:3', 'output:4', 'in_port', 'output:in_port', 'LOCAL',
   'set_field:00:00:00:00:00:99->eth_src', 'set_field:0a:00:00:00:00:00/ff:00:00:00:00:00->eth_dst',
@@ -58,29 +62,24 @@ const anyActs: readonly string[] = [
   'set_field:0xfedc->metadata', 'load:0x3->NXM_NX_PKT_MARK[]', 'set_queue:2',
   'clone(set_field:00:00:00:00:00:77->eth_dst,output:2)', 'clone(push_vlan:0x8100,output:3)',
   'output:NXM_NX_REG0[0..2]', 'multipath(symmetric_l4,5,hrw,3,0,NXM_NX_REG0[0..1])',
-  'bundle(eth_src,0,active_backup,ofport,members:3,2)',
+  'bundle(eth_src,0,active_backup,ofport,members:3,2)', 'bundle(symmetric_l4,60,hrw,ofport,members:1,2,4)',
+  'bundle(nw_src,0,hrw,ofport,members:2,4)',
   'push:NXM_OF_ETH_SRC[0..31]', 'pop:NXM_NX_REG2[]', 'controller:64', 'set_tunnel:0x5', 'exit',
 ];
 
 /** Actions that need a VLAN tag (OVS checks that the match or an earlier push_vlan gives one). */
 const vlanActs: readonly string[] = ['set_field:4196->vlan_vid', 'set_field:3->vlan_pcp', 'pop_vlan', 'pop_vlan'];
 
-/**
- * Only on IP packets: for others OVS 3.1's symmetric_l3l4 hash falls back to L2 fields it
- * does not un-wildcard (a too-wide megaflow); tsovs un-wildcards them on purpose.
- */
-const SYM_BUNDLE = 'bundle(symmetric_l3l4+udp,11,hrw,ofport,members:1,2,4)';
-
 const v4Acts: readonly string[] = [
   'set_field:10.9.9.9->ip_dst', 'set_field:10.8.0.0/255.255.0.0->ip_src', 'mod_nw_src:192.168.1.1',
   'load:0xa->NXM_OF_IP_DST[0..7]', 'move:NXM_OF_IP_SRC[]->NXM_OF_IP_DST[]', 'move:NXM_OF_IP_DST[0..15]->NXM_NX_REG0[0..15]',
   'mod_nw_tos:16', 'mod_nw_ecn:2', 'set_field:3->ip_ecn', 'set_field:46->ip_dscp', 'load:0x5->NXM_NX_IP_TTL[]',
-  'mod_nw_ttl:7', 'dec_ttl', 'dec_ttl(1,2)', 'dec_ttl(0)', SYM_BUNDLE, 'load:0x1->NXM_OF_IP_TOS[2..2]',
+  'mod_nw_ttl:7', 'dec_ttl', 'dec_ttl(1,2)', 'dec_ttl(0)', 'load:0x1->NXM_OF_IP_TOS[2..2]',
 ];
 const v6Acts: readonly string[] = [
   'set_field:2001:db8::99->ipv6_dst', 'set_field:2001:db8::/ffff:ffff::->ipv6_src', 'set_field:0x54321->ipv6_label',
   'load:0xf->NXM_NX_IPV6_LABEL[0..3]', 'load:0x66->NXM_NX_IPV6_DST[0..7]', 'mod_nw_tos:64', 'mod_nw_ecn:1',
-  'set_field:2->ip_ecn', 'load:0x9->NXM_NX_IP_TTL[]', 'mod_nw_ttl:3', 'dec_ttl', SYM_BUNDLE,
+  'set_field:2->ip_ecn', 'load:0x9->NXM_NX_IP_TTL[]', 'mod_nw_ttl:3', 'dec_ttl',
 ];
 const l4Acts = (p: string): readonly string[] => [
   `set_field:7777->${p}_dst`, `set_field:0x100/0xff00->${p}_src`, 'mod_tp_src:1', 'mod_tp_dst:2',
@@ -327,5 +326,18 @@ test('after pop_mpls, metadata and register writes do not recirculate (OVS mf_is
     ],
     [1, 2, 3].map((p) => `in_port=${p},dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,mpls,mpls_label=100,mpls_ttl=64,mpls_bos=1`),
     2,
+    true,
+  ));
+
+test('a symmetric_l4 hash narrows the ICMP type/code masks to 8 bits (OVS flow_unwildcard_tp_ports assigns them)', (t) =>
+  compare(
+    t,
+    [
+      'table=0,priority=10,icmp,icmp_type=8,actions=multipath(symmetric_l4,5,hrw,3,0,NXM_NX_REG0[0..1]),push_mpls:0x8847,output:2',
+      'table=0,priority=10,icmp,icmp_type=0,actions=bundle(symmetric_l4,60,hrw,ofport,members:2,3,4)',
+      'table=0,priority=5,icmp,actions=multipath(symmetric_l4,5,hrw,3,0,NXM_NX_REG0[0..1]),output:NXM_NX_REG0[0..1]',
+    ],
+    [8, 0, 3].map((ty) => `${V4},icmp,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=64,icmp_type=${ty},icmp_code=0`),
+    3,
     true,
   ));

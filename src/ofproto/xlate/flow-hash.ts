@@ -182,8 +182,11 @@ export function flowMaskHashFields(flow: Uint32Array, wc: Uint32Array, fields: n
       ipAddrs(true, true);
       if (isIpAny(flow)) {
         wc[W_NW] = (wc[W_NW]! | 0xff000000) >>> 0;
-        // UDP ports are not hashed; ICMP type and code are 8 bits (flow_unwildcard_tp_ports).
-        if (proto !== IPPROTO_UDP) wc[W_TP] = (wc[W_TP]! | (proto === IPPROTO_ICMP ? 0x00ff00ff : 0xffffffff)) >>> 0;
+        // UDP ports are not hashed. For ICMP, OVS flow_unwildcard_tp_ports *assigns* the
+        // 8-bit type/code masks, narrowing a full mask an earlier match set (OVS prints
+        // icmp_type=0x8/0xff then); other protocols get both ports.
+        if (proto === IPPROTO_ICMP) wc[W_TP] = 0x00ff00ff;
+        else if (proto !== IPPROTO_UDP) wc[W_TP] = 0xffffffff;
       }
       for (let i = 0; i < 2; i++) wc[W_VLAN0 + i] = (wc[W_VLAN0 + i]! | VLAN_VID_MASK | VLAN_CFI) >>> 0;
       break;
