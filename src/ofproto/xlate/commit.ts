@@ -8,26 +8,12 @@
  */
 import type { DpAction, SetAttr } from '../../datapath/actions.js';
 import { DpActionType, SetAttr as A } from '../../datapath/actions.js';
+import { SET_ATTR_FIELDS } from '../../datapath/set-fields.js';
 import {
   FLOW_WORDS,
   MAX_VLAN_HEADERS,
-  W_ARP_HI,
-  W_ARP_SHA,
-  W_ARP_THA,
-  W_ETH_DST,
-  W_ETH_HI,
-  W_ETH_SRC,
-  W_IPV4_DST,
-  W_IPV4_SRC,
-  W_IPV6_DST,
-  W_IPV6_LABEL,
-  W_IPV6_SRC,
   W_MPLS0,
-  W_ND_TARGET,
   W_NW,
-  W_SKB_MARK,
-  W_SKB_PRIORITY,
-  W_TP,
   W_VLAN0,
 } from '../../flow/layout.js';
 import {
@@ -61,20 +47,7 @@ export const SLOW_LLDP = 1 << 4;
 export const SLOW_ACTION = 1 << 5;
 export const SLOW_MATCH = 1 << 6;
 
-/** One field of a datapath key attribute: (word, bit mask) parts. */
-type Field = readonly (readonly [number, number])[];
-
 const ALL = 0xffffffff;
-const words = (w: number, n: number): Field => Array.from({ length: n }, (_, i) => [w + i, ALL] as const);
-
-const F_ETH_SRC: Field = [[W_ETH_HI, 0x0000ffff], [W_ETH_SRC, ALL]];
-const F_ETH_DST: Field = [[W_ETH_HI, 0xffff0000], [W_ETH_DST, ALL]];
-const F_NW_PROTO: Field = [[W_NW, 0xff000000]];
-const F_NW_TOS: Field = [[W_NW, 0x00ff0000]];
-const F_NW_TTL: Field = [[W_NW, 0x0000ff00]];
-const F_NW_FRAG: Field = [[W_NW, 0x000000ff]];
-const F_ARP_SHA: Field = [[W_ARP_HI, 0xffff0000], [W_ARP_SHA, ALL]];
-const F_ARP_THA: Field = [[W_ARP_HI, 0x0000ffff], [W_ARP_THA, ALL]];
 
 interface AttrDesc {
   readonly attr: SetAttr;
@@ -86,38 +59,33 @@ interface AttrDesc {
   readonly readOnly: Int32Array;
 }
 
-function desc(attr: SetAttr, fields: readonly Field[], readOnly: readonly Field[] = []): AttrDesc {
+/** The commit form of an attribute's fields (src/datapath/set-fields.ts's table). */
+function desc(attr: SetAttr): AttrDesc {
   const parts: number[] = [];
   const ends: number[] = [];
   const ro: number[] = [];
-  for (const f of fields) {
-    for (const [w, m] of f) {
+  for (const fl of SET_ATTR_FIELDS[attr]!) {
+    for (const [w, m] of fl.parts) {
       parts.push(w, m | 0);
-      ro.push(readOnly.includes(f) ? m | 0 : 0);
+      ro.push(fl.writable ? 0 : m | 0);
     }
     ends.push(parts.length);
   }
   return { attr, parts: Int32Array.from(parts), fieldEnd: Int32Array.from(ends), readOnly: Int32Array.from(ro) };
 }
 
-const ETH = desc(A.ETH, [F_ETH_SRC, F_ETH_DST]);
-const IPV4 = desc(A.IPV4, [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG], [F_NW_PROTO, F_NW_FRAG]);
-const IPV6 = desc(
-  A.IPV6,
-  [words(W_IPV6_SRC, 4), words(W_IPV6_DST, 4), [[W_IPV6_LABEL, 0x000fffff]], F_NW_PROTO, F_NW_TOS, F_NW_TTL, F_NW_FRAG],
-  [F_NW_PROTO, F_NW_FRAG],
-);
-const tpDesc = (attr: SetAttr): AttrDesc => desc(attr, [[[W_TP, 0xffff0000]], [[W_TP, 0x0000ffff]]]);
-const TCP = tpDesc(A.TCP);
-const UDP = tpDesc(A.UDP);
-const SCTP = tpDesc(A.SCTP);
-const icmpDesc = (attr: SetAttr): AttrDesc => desc(attr, [[[W_TP, 0x00ff0000]], [[W_TP, 0x000000ff]]]);
-const ICMP = icmpDesc(A.ICMP);
-const ICMPV6 = icmpDesc(A.ICMPV6);
-const ARP = desc(A.ARP, [words(W_IPV4_SRC, 1), words(W_IPV4_DST, 1), F_NW_PROTO, F_ARP_SHA, F_ARP_THA]);
-const ND = desc(A.ND, [words(W_ND_TARGET, 4), F_ARP_SHA, F_ARP_THA]);
-const PRIORITY = desc(A.PRIORITY, [words(W_SKB_PRIORITY, 1)]);
-const SKB_MARK = desc(A.SKB_MARK, [words(W_SKB_MARK, 1)]);
+const ETH = desc(A.ETH);
+const IPV4 = desc(A.IPV4);
+const IPV6 = desc(A.IPV6);
+const TCP = desc(A.TCP);
+const UDP = desc(A.UDP);
+const SCTP = desc(A.SCTP);
+const ICMP = desc(A.ICMP);
+const ICMPV6 = desc(A.ICMPV6);
+const ARP = desc(A.ARP);
+const ND = desc(A.ND);
+const PRIORITY = desc(A.PRIORITY);
+const SKB_MARK = desc(A.SKB_MARK);
 
 /**
  * OVS commit(): if `flow` and `base` differ in `d`, appends a set (or masked set) action,
