@@ -86,6 +86,8 @@ export class OfprotoHost implements BridgeHost {
   private reportScheduled = false;
   /** One OpenFlow connection manager per bridge: the BRIDGE.mgmt listener and its controllers. */
   private readonly mgrs = new Map<string, ConnMgr>();
+  /** Each bridge's protocols column as last applied (to warn once per change). */
+  private readonly protocolsSeen = new Map<string, string>();
   /** Controller rows by bridge, for reporting is_connected/role by uuid. */
   private controllerRows = new Map<string, BridgeConfig['controllers']>();
   private lastControllerReport = '';
@@ -159,6 +161,13 @@ export class OfprotoHost implements BridgeHost {
       this.mgrs.set(br.name, mgr);
     }
     mgr.setFailMode(b.failMode ?? 'standalone');
+    const unsupported = b.protocols.filter((p) => p === 'OpenFlow11' || p === 'OpenFlow12');
+    const protocols = b.protocols.join(',');
+    if (unsupported.length && this.protocolsSeen.get(br.name) !== protocols) {
+      const none = unsupported.length === b.protocols.length ? '; allowing all it speaks' : '';
+      this.log.warn(`bridge ${br.name}: tsovs does not speak ${unsupported.join(', ')} (only OpenFlow10, OpenFlow13-15)${none}`);
+    }
+    this.protocolsSeen.set(br.name, protocols);
     await mgr.setAllowedVersions(versionsFromProtocols(b.protocols));
     try {
       await mgr.setControllers([
@@ -346,6 +355,7 @@ export class OfprotoHost implements BridgeHost {
   private deleteBridge(br: Bridge): void {
     const mgr = this.mgrs.get(br.name);
     this.mgrs.delete(br.name);
+    this.protocolsSeen.delete(br.name);
     if (mgr !== undefined) void mgr.close();
     for (const p of [...br.portsList]) if (p.ofPort !== OFPP_LOCAL) this.deletePort(br, p.name);
     this.ofproto.delBridge(br.name);

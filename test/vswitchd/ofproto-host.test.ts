@@ -78,6 +78,21 @@ test('bridges and ports follow the configuration', async () => {
   assert.deepEqual(host().ofproto.bridges(), []);
 });
 
+test('protocols OpenFlow11/12, which tsovs does not speak, are reported once per change', async () => {
+  const { d, logs } = await start('override');
+  const warnings = (): string[] => logs.filter((l) => l.includes('|bridge|WARN|bridge br0: tsovs does not speak'));
+  try {
+    assert.equal((await vs(d, 'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'protocols=OpenFlow11,OpenFlow13')).code, 0);
+    await vs(d, 'add-port', 'br0', 'p1');
+    assert.deepEqual(warnings().map((l) => l.replace(/^.*WARN\|/, '')), ['bridge br0: tsovs does not speak OpenFlow11 (only OpenFlow10, OpenFlow13-15)\n']);
+    await vs(d, 'set', 'bridge', 'br0', 'protocols=OpenFlow12');
+    assert.equal(warnings().at(-1)!.replace(/^.*WARN\|/, ''), 'bridge br0: tsovs does not speak OpenFlow12 (only OpenFlow10, OpenFlow13-15); allowing all it speaks\n');
+    assert.equal(warnings().length, 2);
+  } finally {
+    await d.stop();
+  }
+});
+
 test('fail_mode: standalone has the NORMAL rule, secure has none; frames flood between ports', async () => {
   const { d, host } = await start('override');
   try {
