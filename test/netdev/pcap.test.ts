@@ -17,6 +17,7 @@ import { parsePcap } from '../../src/netdev/pcap-format.js';
 import { udpFrame } from '../../src/packet/build.js';
 import { crossConnect } from './slow-path.js';
 import { commandExists } from './netns.js';
+import { until } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsovs-pcap-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,7 +79,8 @@ describe('pcap ports', { timeout: 30000 }, () => {
     dp.portAdd(dst, 2);
     const sp = crossConnect(dp, [[1, 2]]);
     assert.equal(await src.replayed, N);
-    await new Promise((r) => setImmediate(r));
+    // Replayed is not yet switched: wait for the output port rather than assume a turn of the loop.
+    assert.ok(await until(() => dst.getStats().txPackets >= N), `sent ${dst.getStats().txPackets} of ${N}`);
     sp.stop();
     src.close();
     dst.close();
