@@ -14,6 +14,7 @@ import {
   MAX_VLAN_HEADERS,
   W_MPLS0,
   W_NW,
+  W_TP,
   W_VLAN0,
 } from '../../flow/layout.js';
 import {
@@ -175,8 +176,11 @@ function commitIcmp(flow: Uint32Array, base: Uint32Array, wc: Uint32Array, out: 
   let d: AttrDesc | null = null;
   if (t === ETH_TYPE_IPV4 && p === IPPROTO_ICMP) d = ICMP;
   else if (t === ETH_TYPE_IPV6 && p === IPPROTO_ICMPV6) d = ICMPV6;
-  if (!d) return 0;
-  return commitAttr(d, flow, base, wc, out, false) ? SLOW_ACTION : 0;
+  if (!d || !commitAttr(d, flow, base, wc, out, false)) return 0;
+  // OVS copies the 8-bit ICMP key mask back into the 16-bit tp_src / tp_dst masks
+  // (put_icmp_key): the high bytes, even ones a match set, end up wildcarded.
+  wc[W_TP] = (wc[W_TP]! & 0x00ff00ff) >>> 0;
+  return SLOW_ACTION;
 }
 
 /** OVS commit_mpls_action (wildcarding was done when the MPLS actions were translated). */
