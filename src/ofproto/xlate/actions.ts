@@ -30,6 +30,7 @@ import { mfArePrereqsOk } from '../../flow/match.js';
 import { ETH_TYPE_IPV4 } from '../../packet/constants.js';
 import { DpActionType } from '../../datapath/actions.js';
 import { maskFieldMasked } from './field-bits.js';
+import { actionSetToList } from './action-set.js';
 import { OfpactType as T, type OfpAction } from '../ofp-actions.js';
 import { flowHashFields, flowMaskHashFields, multipathAlgorithm } from './flow-hash.js';
 import { OFPP_IN_PORT, OFPP_UNSET } from '../ofp-port.js';
@@ -100,10 +101,14 @@ function xlateWriteActions(ctx: Ctx, acts: readonly OfpAction[]): void {
   for (const a of acts) ctx.actionSet.push(a);
 }
 
+/**
+ * OVS xlate_report_action_set: the action set as it would execute (so empty when it has
+ * no output, group or resubmit), "action set is: ..." or "action set is empty".
+ */
 function reportActionSet(ctx: Ctx, verb: string): void {
   if (ctx.trace === null) return;
-  const s = ctx.actionSet.length ? ctx.ops.formatActions(ctx.actionSet) : 'empty';
-  ctx.report(TraceNodeType.DETAIL, `action set ${verb}: ${s}`);
+  const list = actionSetToList(ctx.actionSet);
+  ctx.report(TraceNodeType.DETAIL, list.length ? `action set ${verb}: ${ctx.ops.formatActions(list)}` : `action set ${verb} empty`);
 }
 
 /** Does this action touch L3 or higher fields (recirculation after MPLS pop)? */
