@@ -13,6 +13,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { join } from 'node:path';
 import { FLOW_WORDS, W_VLAN0 } from '../../src/flow/layout.js';
 import { extract, getVlanLimit, setVlanLimit } from '../../src/flow/extract.js';
 import { Packet } from '../../src/packet/packet.js';
@@ -70,6 +71,8 @@ const anyActs: readonly string[] = [
   'bundle(eth_src,0,active_backup,ofport,members:3,2)', 'bundle(symmetric_l4,60,hrw,ofport,members:1,2,4)',
   'bundle(nw_src,0,hrw,ofport,members:2,4)',
   'push:NXM_OF_ETH_SRC[0..31]', 'pop:NXM_NX_REG2[]', 'controller:64', 'set_tunnel:0x5', 'exit',
+  'set_field:0x64->tun_id', 'set_field:10.1.1.1->tun_dst', 'move:NXM_NX_TUN_ID[0..15]->NXM_NX_REG1[0..15]',
+  'move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31]',
 ];
 
 /** Actions that need a VLAN tag (OVS checks that the match or an earlier push_vlan gives one). */
@@ -305,7 +308,17 @@ function compare(t: TestContext, rules: readonly string[], packets: readonly str
     const r = rng(seed);
     let now = 0;
     for (const pkt of packets) {
-      const o = ovs.trace(pkt, true);
+      let o: ReturnType<OvsSandbox['trace']>;
+      try {
+        o = ovs.trace(pkt, true);
+      } catch (e) {
+        // ovs-vswitchd itself can fail (e.g. an assertion): show what made it.
+        if (COLLECT) {
+          const log = ovs.tryRun('tail', ['-n', '30', join(ovs.dir, 'ovs-vswitchd.log')]).out;
+          t.diagnostic(`OVS FAILED on ${pkt}\nflows:\n${flows}\nlog:\n${log}`);
+        }
+        throw e;
+      }
       const flow = flowFrom(pkt);
       const tr = traceText(br, flow, { now, generate: true, formatActions: (a) => formatActions(a) });
       const ctx = `flows:\n${flows}packet ${pkt}\n--- OVS:\n${o.raw}\n--- tsovs:\n${tr.text}`;
