@@ -72,7 +72,7 @@ const anyActs: readonly string[] = [
   'bundle(nw_src,0,hrw,ofport,members:2,4)',
   'push:NXM_OF_ETH_SRC[0..31]', 'pop:NXM_NX_REG2[]', 'controller:64', 'set_tunnel:0x5', 'exit',
   'set_field:0x64->tun_id', 'set_field:10.1.1.1->tun_dst', 'move:NXM_NX_TUN_ID[0..15]->NXM_NX_REG1[0..15]',
-  'move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31]',
+  'move:NXM_NX_REG0[]->NXM_NX_TUN_ID[0..31]', 'NORMAL',
 ];
 
 /** Actions that need a VLAN tag (OVS checks that the match or an earlier push_vlan gives one). */
