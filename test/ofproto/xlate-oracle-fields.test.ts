@@ -487,3 +487,12 @@ test('an ICMP set narrows the type/code masks to 8 bits; an empty action set is 
     4,
     true,
   ));
+
+test('too many MPLS labels: the trace names the error as OVS does with --generate', (t) =>
+  compare(
+    t,
+    ['table=0,priority=10,mpls,actions=push_mpls:0x8847,push_mpls:0x8847,push_mpls:0x8847,output:2'],
+    [`${V4},mpls,mpls_label=100,mpls_ttl=64,mpls_bos=1`],
+    5,
+    true,
+  ));

@@ -102,7 +102,8 @@ export function composeMplsPush(ctx: Ctx, ethertype: number): void {
   if (!n) {
     ctx.commit();
   } else if (n >= MAX_MPLS_LABELS) {
-    if (ctx.packet) {
+    // OVS reports this when translating a packet; its ofproto/trace --generate composes one.
+    if (ctx.packet || ctx.sideEffects) {
       ctx.reportError(
         `dropping packet on which an MPLS push action can't be performed as it would have more MPLS LSEs than the ${MAX_MPLS_LABELS} supported.`,
       );
@@ -118,7 +119,8 @@ export function composeMplsPop(ctx: Ctx, ethertype: number): void {
   if (popMpls(ctx.flow, n, ethertype, ctx.wc)) {
     if (!isMplsEthType(ethertype)) ctx.wasMpls = true;
   } else if (n >= MAX_MPLS_LABELS) {
-    if (ctx.packet) {
+    // OVS reports this when translating a packet; its ofproto/trace --generate composes one.
+    if (ctx.packet || ctx.sideEffects) {
       ctx.reportError(
         `dropping packet on which an MPLS pop action can't be performed as it has more MPLS LSEs than the ${MAX_MPLS_LABELS} supported.`,
       );

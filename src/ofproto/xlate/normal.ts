@@ -254,7 +254,8 @@ export function xlateNormal<A>(ctx: XlateCtx<A>): void {
   }
 
   if (isVlanTpid(ethType(flow)) && !(flow[W_VLAN0]! & VLAN_CFI)) {
-    if (ctx.packet) ctx.reportError(`dropping packet with partial VLAN tag received on port ${inB.name}`);
+    // OVS reports this when translating a packet; its ofproto/trace --generate composes one.
+    if (ctx.packet || ctx.sideEffects) ctx.reportError(`dropping packet with partial VLAN tag received on port ${inB.name}`);
     ctx.report(TraceNodeType.WARN, 'partial VLAN tag, dropping');
     return;
   }
