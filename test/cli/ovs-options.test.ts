@@ -49,6 +49,10 @@ function real(prog: string, args: string[]): Promise<Result> {
 }
 
 const hasOvs = (prog: string): boolean => ['/usr/bin', '/usr/local/bin'].some((d) => fs.existsSync(`${d}/${prog}`));
+// .ci/run installs openvswitch-common and -switch: a missing tool is an error, never a skip.
+for (const prog of ['ovs-ofctl', 'ovs-dpctl', 'ovs-vsctl', 'ovs-appctl']) {
+  if (!hasOvs(prog)) throw new Error(`${prog} (reference Open vSwitch) is not installed`);
+}
 
 /** Program names and versions masked, OVS's log lines (failed connections) dropped. */
 function norm(s: string): string {
@@ -113,7 +117,7 @@ const COMMON: readonly Case[] = [
   { args: ['frob', '--help'], err: '', code: 0 },
 ];
 
-describe('tsovs-ofctl', { skip: !hasOvs('ovs-ofctl') && 'ovs-ofctl is not installed' }, () => {
+describe('tsovs-ofctl', () => {
   const main: Main = (argv, io) => ofctlMain(argv, io, { interactive: false });
 
   test('option and argument errors as ovs-ofctl', async () => {
@@ -166,7 +170,7 @@ describe('tsovs-ofctl', { skip: !hasOvs('ovs-ofctl') && 'ovs-ofctl is not instal
   });
 });
 
-describe('tsovs-dpctl', { skip: !hasOvs('ovs-dpctl') && 'ovs-dpctl is not installed' }, () => {
+describe('tsovs-dpctl', () => {
   const main: Main = (argv, io) => dpctlMain(argv, io);
 
   test('option and argument errors as ovs-dpctl', async () => {
@@ -281,7 +285,7 @@ const VSCTL: readonly Case[] = [
   },
 ];
 
-describe('tsovs-vsctl', { skip: !hasOvs('ovs-vsctl') && 'ovs-vsctl is not installed' }, () => {
+describe('tsovs-vsctl', () => {
   const main: Main = (argv, io) => vsctlMain(argv, io);
 
   test('option, command and argument errors as ovs-vsctl', async () => {
@@ -333,7 +337,7 @@ async function recordingServer(sock: string): Promise<{ requests: unknown[]; clo
   return { requests, close: () => server.close() };
 }
 
-describe('tsovs-appctl', { skip: !hasOvs('ovs-appctl') && 'ovs-appctl is not installed' }, () => {
+describe('tsovs-appctl', () => {
   const main: Main = (argv, io) => appctlMain(argv, io);
   const none = '/nonexistent/x.ctl';
   const unreachable = `PROG: cannot connect to "${none}" (No such file or directory)\n`;

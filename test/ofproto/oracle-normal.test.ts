@@ -3,7 +3,7 @@
  * VLAN configurations (access, trunk with or without a trunks list, native-tagged,
  * native-untagged), random no-flood ports, and a random sequence of tagged and untagged
  * frames whose learning carries over from packet to packet. Datapath actions, megaflow
- * correctness (judged by OVS) and the final fdb/show must agree. Skipped without OVS.
+ * correctness (judged by OVS) and the final fdb/show must agree.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
