@@ -8,17 +8,20 @@
  *   [nsH1 eth0] -- s1 [nsU1: tsovs] u1 ==underlay== u2 [nsU2: tsovs or kernel] s2 -- [nsH2 eth0]
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { commandExists, netnsSkipReason, run, Sandbox } from './netns.js';
 import type { NsSwitchConfig, NsSwitchProc } from './ns-switch.js';
-import { kernelHas, SwitchProcs, tunnelSwitch } from './tunnel-fixture.js';
+import { capture, kernelHas, SwitchProcs, tunnelSwitch } from './tunnel-fixture.js';
 
 // .ci/run installs what these tests need: a missing piece is a failure, not a skip.
-const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
+const problem =
+  netnsSkipReason() ??
+  (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)') ??
+  (commandExists('tshark') ? null : 'needs tshark (apt-get install tshark)');
 if (problem !== null) throw new Error(`cannot run: ${problem}`);
 
 describe('tunnels between namespaces', { timeout: 120000 }, () => {
@@ -111,30 +114,14 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
     await start(nsU1, tunnelSwitch(s1, 'geneve', { remote_ip: '10.96.0.2', key: '300' }));
     const b = await start(nsU2, tunnelSwitch(s2, 'geneve', { remote_ip: '10.96.0.1', key: '300' }));
     const pcap = join(dir, 'geneve.pcap');
-    const haveTshark = commandExists('tshark');
-    const cap = haveTshark
-      ? spawn('ip', ['netns', 'exec', nsU2, 'tshark', '-i', 'u2', '-f', 'udp port 6081', '-c', '4', '-w', pcap], { stdio: ['ignore', 'ignore', 'pipe'] })
-      : null;
-    const capDone = new Promise<void>((resolve) => {
-      if (cap === null) resolve();
-      else cap.on('exit', () => resolve());
-    });
+    const cap = await capture(nsU2, 'u2', 'udp port 6081', 4, pcap);
     try {
-      if (cap !== null) {
-        await new Promise<void>((resolve) => {
-          cap.stderr.on('data', (d: Buffer) => {
-            if (d.toString().includes('Capturing on')) resolve();
-          });
-          setTimeout(resolve, 3000);
-        });
-      }
       const r = await sb.ping(nsH1, '192.168.50.2', 3);
       assert.ok(r.ok, r.output);
       const st = await b.stats();
       assert.match(st.tunnelKeys[0] ?? '', /^tunnel\(tun_id=0x12c,src=10\.96\.0\.1,dst=10\.96\.0\.2,.*tp_dst=6081.*flags\(key\)\)/);
-      if (cap === null) return;
-      const stopper = setTimeout(() => cap.kill('SIGINT'), 3000); // in case fewer than 4 packets came
-      await capDone;
+      const stopper = setTimeout(() => cap.stop(), 3000); // in case fewer than 4 packets came
+      await cap.done;
       clearTimeout(stopper);
       const d = spawnSync('tshark', ['-r', pcap, '-Y', 'geneve.vni == 300 && icmp', '-T', 'fields', '-e', 'geneve.vni', '-e', 'ip.dst'], {
         encoding: 'utf8',
@@ -146,7 +133,7 @@ describe('tunnels between namespaces', { timeout: 120000 }, () => {
       assert.ok(lines.every((l) => Number(l.split('\t')[0]) === 300), d.stdout);
       assert.ok(lines.some((l) => l.endsWith('10.96.0.2,192.168.50.2')), d.stdout);
     } finally {
-      cap?.kill();
+      cap.stop();
       await stopAll();
     }
   });

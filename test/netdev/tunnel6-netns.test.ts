@@ -10,14 +10,14 @@
  *   [nsH3 eth0] -- s3 [nsU1]                                                [nsU2] s4 -- [nsH4 eth0]
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { commandExists, netnsSkipReason, run, Sandbox } from './netns.js';
 import type { NsSwitchConfig, NsSwitchProc } from './ns-switch.js';
-import { kernelHas, SwitchProcs, tunnelSwitch } from './tunnel-fixture.js';
+import { capture, kernelHas, SwitchProcs, tunnelSwitch } from './tunnel-fixture.js';
 
 // .ci/run installs what these tests need: a missing piece is a failure, not a skip.
 const problem =
@@ -25,21 +25,6 @@ const problem =
   (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)') ??
   (commandExists('tshark') ? null : 'needs tshark (apt-get install tshark)');
 if (problem !== null) throw new Error(`cannot run: ${problem}`);
-
-/** A tshark capture in a namespace, started and waited for until it captures. */
-async function capture(ns: string, ifname: string, filter: string, count: number, file: string): Promise<{ done: Promise<void>; stop(): void }> {
-  const cap = spawn('ip', ['netns', 'exec', ns, 'tshark', '-i', ifname, '-f', filter, '-c', String(count), '-w', file], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const done = new Promise<void>((resolve) => cap.on('exit', () => resolve()));
-  await new Promise<void>((resolve) => {
-    cap.stderr.on('data', (d: Buffer) => {
-      if (d.toString().includes('Capturing on')) resolve();
-    });
-    setTimeout(resolve, 3000);
-  });
-  return { done, stop: () => cap.kill('SIGINT') };
-}
 
 describe('tunnels over an IPv6 underlay between namespaces', { timeout: 120000 }, () => {
   const sb = new Sandbox();
