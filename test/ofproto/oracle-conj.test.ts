@@ -12,10 +12,9 @@ import { formatActions } from '../../src/openflow/flow-syntax/actions-format.js'
 import { traceText } from '../../src/ofproto/trace.js';
 import { flowFrom } from './xlate-fake-bridge.js';
 import { makeSwitch, ofctl } from './bridge-helpers.js';
-import { checkMegaflowWithOvs, OvsSandbox, ovsAvailable, rng } from './oracle-harness.js';
+import { checkMegaflowWithOvs, OvsSandbox, requireOvs, rng } from './oracle-harness.js';
 
-// .ci/run installs openvswitch-switch: without it these tests fail, they never skip.
-if (!ovsAvailable()) throw new Error('reference Open vSwitch (ovs-vswitchd, ovs-ofctl) is not installed');
+requireOvs();
 
 interface Case {
   readonly name: string;

@@ -13,7 +13,7 @@ import { W_VLAN0 } from '../../src/flow/layout.js';
 import { formatActions } from '../../src/openflow/flow-syntax/actions-format.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { FakeBridge, flowFrom } from './xlate-fake-bridge.js';
-import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng, splitTop } from './oracle-harness.js';
+import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, requireOvs, rng, splitTop } from './oracle-harness.js';
 
 type Proto = 'any' | 'ip' | 'udp' | 'tcp' | 'arp';
 
@@ -117,8 +117,7 @@ const caseArb = fc.record({
   packets: fc.array(packetArb, { minLength: 20, maxLength: 20 }),
 });
 
-// .ci/run installs openvswitch-switch: without it these tests fail, they never skip.
-if (!ovsAvailable()) throw new Error('reference Open vSwitch (ovs-vswitchd, ovs-ofctl) is not installed');
+requireOvs();
 const CASES = fc.sample(caseArb, { seed: Number(process.env.ORACLE_SEED ?? 20261124), numRuns: Number(process.env.ORACLE_RUNS ?? 3) });
 
 CASES.forEach((c, idx) => {

@@ -19,7 +19,7 @@ import type { XlateBucket } from '../../src/ofproto/xlate-bridge.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { W_VLAN0 } from '../../src/flow/layout.js';
 import { FakeBridge, flowFrom, mkPort } from './xlate-fake-bridge.js';
-import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng, splitTop, type PortConfig } from './oracle-harness.js';
+import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, requireOvs, rng, splitTop, type PortConfig } from './oracle-harness.js';
 
 interface Case {
   readonly name: string;
@@ -475,8 +475,7 @@ function tsBridge(c: Case): FakeBridge {
 const fmt = (a: readonly OfpAction[]): string => formatActions(a);
 
 
-// .ci/run installs openvswitch-switch: without it these tests fail, they never skip.
-if (!ovsAvailable()) throw new Error('reference Open vSwitch (ovs-vswitchd, ovs-ofctl) is not installed');
+requireOvs();
 
 for (const c of CASES) {
   test(`oracle: ${c.name}`, (t0) => {

@@ -20,7 +20,7 @@ import { Packet } from '../../src/packet/packet.js';
 import { formatActions } from '../../src/openflow/flow-syntax/actions-format.js';
 import { traceText } from '../../src/ofproto/trace.js';
 import { FakeBridge, flowFrom } from './xlate-fake-bridge.js';
-import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, ovsAvailable, rng } from './oracle-harness.js';
+import { checkMegaflowWithOvs, flowInitialFields, flowVlans, normalizeDpActions, OvsSandbox, requireOvs, rng } from './oracle-harness.js';
 
 /** What a rule's match guarantees about the packet, which decides the actions it may use. */
 type Proto = 'any' | 'ip' | 'udp' | 'tcp' | 'icmp' | 'ipv6' | 'udp6' | 'tcp6' | 'nd' | 'arp' | 'mpls';
@@ -251,8 +251,7 @@ const caseArb = fc.record({
   packets: fc.array(packetArb, { minLength: 16, maxLength: 16 }),
 });
 
-// .ci/run installs openvswitch-switch: without it these tests fail, they never skip.
-if (!ovsAvailable()) throw new Error('reference Open vSwitch (ovs-vswitchd, ovs-ofctl) is not installed');
+requireOvs();
 const CASES = fc.sample(caseArb, { seed: Number(process.env.ORACLE_FIELDS_SEED ?? 20261125), numRuns: Number(process.env.ORACLE_FIELDS_RUNS ?? 8) });
 
 /** The flow table as OVS holds it, in ovs-ofctl add-flow syntax. */
