@@ -6,12 +6,10 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sandbox, commandExists, netnsSkipReason } from './netns.js';
+import { requireNetns, Sandbox } from './netns.js';
 import { killAll, runBin, spawnDaemon, tmpRundir } from '../cli/daemon-process.js';
 
-// .ci/run installs what these tests need: a missing piece is a failure, not a skip.
-const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
-if (problem !== null) throw new Error(`cannot run: ${problem}`);
+requireNetns('ethtool');
 
 describe('tsovs-vswitchd with system and internal ports', { timeout: 90000 }, () => {
   const sb = new Sandbox();

@@ -11,12 +11,10 @@ import { openNetdev } from '../../src/netdev/netdev.js';
 import { AfPacketNetdev } from '../../src/netdev/af-packet.js';
 import '../../src/netdev/tap.js';
 import { Ofproto } from '../../src/ofproto/ofproto.js';
-import { commandExists, netnsSkipReason, run, Sandbox } from './netns.js';
+import { requireNetns, run, Sandbox } from './netns.js';
 import { until } from '../support/wait.js';
 
-// .ci/run installs what these tests need: a missing piece is a failure, not a skip.
-const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
-if (problem !== null) throw new Error(`cannot run: ${problem}`);
+requireNetns('ethtool');
 
 function linkShow(ns: string, name: string): string | null {
   try {

@@ -22,6 +22,15 @@ export function commandExists(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
+/**
+ * Throws unless namespaces can be made here and each of `tools` (Debian package of the same
+ * name) is installed: .ci/run installs them, so a missing piece is a failure, not a skip.
+ */
+export function requireNetns(...tools: string[]): void {
+  const problem = netnsSkipReason() ?? tools.map((t) => (commandExists(t) ? null : `needs ${t} (apt-get install ${t})`)).find((x) => x !== null) ?? null;
+  if (problem !== null) throw new Error(`cannot run: ${problem}`);
+}
+
 /** Runs a command, returning stdout; throws with stderr on failure. */
 export function run(cmd: string, args: readonly string[], timeoutMs = 20000): string {
   try {

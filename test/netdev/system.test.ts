@@ -11,16 +11,13 @@ import { AfPacketNetdev } from '../../src/netdev/af-packet.js';
 import { Packet } from '../../src/packet/packet.js';
 import { Ofproto } from '../../src/ofproto/ofproto.js';
 import { crossConnect } from './slow-path.js';
-import { commandExists, netnsSkipReason, run, Sandbox, tcpTransfer } from './netns.js';
+import { requireNetns, run, Sandbox, tcpTransfer } from './netns.js';
 import { until as untilMs } from '../support/wait.js';
 
 /** Waits up to 10 s (this file's devices and datagrams). */
 const until = (cond: () => boolean, ms = 10000): Promise<boolean> => untilMs(cond, ms);
 
-
-// .ci/run installs what these tests need: a missing piece is a failure, not a skip.
-const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
-if (problem !== null) throw new Error(`cannot run: ${problem}`);
+requireNetns('ethtool');
 
 describe('system ports (AF_PACKET)', { timeout: 90000 }, () => {
   const sb = new Sandbox();

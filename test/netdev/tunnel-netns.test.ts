@@ -13,16 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { commandExists, netnsSkipReason, run, Sandbox } from './netns.js';
+import { requireNetns, run, Sandbox } from './netns.js';
 import type { NsSwitchConfig, NsSwitchProc } from './ns-switch.js';
 import { capture, kernelHas, SwitchProcs, tunnelSwitch } from './tunnel-fixture.js';
 
-// .ci/run installs what these tests need: a missing piece is a failure, not a skip.
-const problem =
-  netnsSkipReason() ??
-  (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)') ??
-  (commandExists('tshark') ? null : 'needs tshark (apt-get install tshark)');
-if (problem !== null) throw new Error(`cannot run: ${problem}`);
+requireNetns('ethtool', 'tshark');
 
 describe('tunnels between namespaces', { timeout: 120000 }, () => {
   const sb = new Sandbox();

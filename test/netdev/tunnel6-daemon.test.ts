@@ -12,11 +12,9 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { killAll, runBin, spawnDaemon, tmpRundir, type RunningDaemon } from '../cli/daemon-process.js';
-import { commandExists, netnsSkipReason, run, Sandbox } from './netns.js';
+import { requireNetns, run, Sandbox } from './netns.js';
 
-// .ci/run installs what these tests need: a missing piece is a failure, not a skip.
-const problem = netnsSkipReason() ?? (commandExists('ethtool') ? null : 'needs ethtool (apt-get install ethtool)');
-if (problem !== null) throw new Error(`cannot run: ${problem}`);
+requireNetns('ethtool');
 
 interface Side {
   d: RunningDaemon;
