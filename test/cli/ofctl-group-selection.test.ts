@@ -19,12 +19,7 @@ let f: Fixture;
 before(async () => {
   ref = new ReferenceOvs('grpcli.');
   ref.start();
-  const ports: string[] = [];
-  for (let i = 1; i <= 3; i++) ports.push('--', 'add-port', 'br0', `p${i}`, '--', 'set', 'interface', `p${i}`, 'type=dummy', `ofport_request=${i}`);
-  ref.run('ovs-vsctl', [
-    'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure',
-    'protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15', ...ports,
-  ]);
+  ref.addDummyBridge(3, ['protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15']);
   f = await startSwitch({ ports: 3 });
 });
 

@@ -18,12 +18,7 @@ let ovs: ReferenceOvs;
 before(() => {
   ovs = new ReferenceOvs('tsovs-fm.');
   ovs.start();
-  ovs.run('ovs-vsctl', [
-    'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure',
-    'protocols=OpenFlow10,OpenFlow14', '--',
-    'add-port', 'br0', 'p1', '--', 'set', 'interface', 'p1', 'type=dummy', 'ofport_request=1', '--',
-    'add-port', 'br0', 'p2', '--', 'set', 'interface', 'p2', 'type=dummy', 'ofport_request=2',
-  ]);
+  ovs.addDummyBridge(2, ['protocols=OpenFlow10,OpenFlow14']);
 });
 
 after(() => ovs?.stop());

@@ -89,12 +89,7 @@ function groupStats(s: string): string[] {
 before(async () => {
   ref = new ReferenceOvs('grpref.');
   ref.start();
-  const ports: string[] = [];
-  for (let i = 1; i <= 4; i++) ports.push('--', 'add-port', 'br0', `p${i}`, '--', 'set', 'interface', `p${i}`, 'type=dummy', `ofport_request=${i}`);
-  ref.run('ovs-vsctl', [
-    'add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure',
-    'protocols=OpenFlow10,OpenFlow13,OpenFlow15', ...ports,
-  ]);
+  ref.addDummyBridge(4, ['protocols=OpenFlow10,OpenFlow13,OpenFlow15']);
   f = await startSwitch({ ports: 4 });
   for (const [v, g] of METHOD_GROUPS) {
     ref.run('ovs-ofctl', ['-O', v, 'add-group', 'br0', g]);

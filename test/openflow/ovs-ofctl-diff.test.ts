@@ -48,9 +48,7 @@ function sortedFlows(s: string): string[] {
 before(async () => {
   ref = new ReferenceOvs('h14ref.');
   ref.start();
-  const ports: string[] = [];
-  for (let i = 1; i <= 3; i++) ports.push('--', 'add-port', 'br0', `p${i}`, '--', 'set', 'interface', `p${i}`, 'type=dummy', `ofport_request=${i}`);
-  ref.run('ovs-vsctl', ['add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure', 'other-config:datapath-id=0000aa55aa550000', ...ports]);
+  ref.addDummyBridge(3, ['other-config:datapath-id=0000aa55aa550000']);
   f = await startSwitch();
   flowsFile = join(f.dir, 'flows.txt');
   writeFileSync(flowsFile, FLOWS.join('\n') + '\n');

@@ -203,11 +203,7 @@ before(async () => {
   ref = new ReferenceOvs('rsmref.');
   ref.start();
   dir = ref.dir;
-  const ports: string[] = [];
-  for (let i = 1; i <= N_PORTS; i++) {
-    ports.push('--', 'add-port', 'br0', `p${i}`, '--', 'set', 'interface', `p${i}`, 'type=dummy', `ofport_request=${i}`, `options:tx_pcap=${join(dir, `p${i}.pcap`)}`);
-  }
-  ref.run('ovs-vsctl', ['add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure', 'protocols=OpenFlow10,OpenFlow13,OpenFlow15', ...ports]);
+  ref.addDummyBridge(N_PORTS, ['protocols=OpenFlow10,OpenFlow13,OpenFlow15'], (i) => [`options:tx_pcap=${join(dir, `p${i}.pcap`)}`]);
   f = await startSwitch({ ports: N_PORTS });
   // Give tsovs's bridge the UUID OVS gave its own (both random), so that whole messages,
   // continuations included, can be compared byte for byte.

@@ -53,6 +53,16 @@ export class ReferenceOvs {
     this.run('ovs-appctl', ['version']);
   }
 
+  /**
+   * One `ovs-vsctl` transaction: bridge br0 on the dummy datapath, fail-mode secure, with the
+   * `bridge` settings, and dummy ports p1..pN (ofport i) with `iface(i)`'s interface settings.
+   */
+  addDummyBridge(nPorts: number, bridge: readonly string[] = [], iface: (i: number) => readonly string[] = () => []): void {
+    const ports: string[] = [];
+    for (let i = 1; i <= nPorts; i++) ports.push('--', 'add-port', 'br0', `p${i}`, '--', 'set', 'interface', `p${i}`, 'type=dummy', `ofport_request=${i}`, ...iface(i));
+    this.run('ovs-vsctl', ['add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'fail-mode=secure', ...bridge, ...ports]);
+  }
+
   stop(): void {
     if (this.started) {
       this.tryRun('ovs-appctl', ['-t', 'ovs-vswitchd', 'exit', '--cleanup']);
