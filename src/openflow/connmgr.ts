@@ -30,6 +30,7 @@ export {
   managementController,
   TSOVS_SW_VERSION,
   TSOVS_VERSIONS,
+  unspokenProtocols,
   versionsFromProtocols,
   type ControllerSettings,
   type SwitchDesc,

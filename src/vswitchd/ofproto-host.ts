@@ -21,7 +21,7 @@ import type { BridgeHost, BridgeHostFactory, DaemonServices, InterfaceStatus, St
 import type { VlogModule } from './vlog.js';
 import { registerOfprotoCommands } from './ofproto-commands.js';
 import { registerDpctlCommands } from './dpctl-commands.js';
-import { ConnMgr, controllerFromConfig, managementController, versionsFromProtocols } from '../openflow/connmgr.js';
+import { ConnMgr, controllerFromConfig, managementController, unspokenProtocols, versionsFromProtocols } from '../openflow/connmgr.js';
 import { BridgeSwitch } from '../openflow/bridge-switch.js';
 import { TSOVS_VERSION } from './version.js';
 import { setVlanLimit } from '../flow/extract.js';
@@ -161,7 +161,7 @@ export class OfprotoHost implements BridgeHost {
       this.mgrs.set(br.name, mgr);
     }
     mgr.setFailMode(b.failMode ?? 'standalone');
-    const unsupported = b.protocols.filter((p) => p === 'OpenFlow11' || p === 'OpenFlow12');
+    const unsupported = unspokenProtocols(b.protocols);
     const protocols = b.protocols.join(',');
     if (unsupported.length && this.protocolsSeen.get(br.name) !== protocols) {
       const none = unsupported.length === b.protocols.length ? '; allowing all it speaks' : '';

@@ -74,6 +74,14 @@ const PROTOCOL_VERSION: Readonly<Record<string, number>> = {
   OpenFlow15: 6,
 };
 
+/** The names in a Bridge protocols column that tsovs does not speak (OpenFlow11, OpenFlow12). */
+export function unspokenProtocols(protocols: readonly string[]): string[] {
+  return protocols.filter((p) => {
+    const v = PROTOCOL_VERSION[p];
+    return v !== undefined && ((TSOVS_VERSIONS >>> v) & 1) === 0;
+  });
+}
+
 /** The Bridge protocols column -> a version bitmap tsovs can speak (empty = all of them). */
 export function versionsFromProtocols(protocols: readonly string[]): number {
   if (protocols.length === 0) return TSOVS_VERSIONS;
